@@ -1,0 +1,236 @@
+"""The ``dpgkg`` command line. Exit codes: 0 ok, 1 findings, 2 bad input."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TypeVar
+
+import click
+import pyoxigraph as ox
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from dpgkg import __version__
+from dpgkg.build import BuildReport, build
+from dpgkg.config import Settings
+from dpgkg.problems import Severity
+from dpgkg.query import QueryError, named_queries, resolve_query, run_query, typed_params
+from dpgkg.registry.source import RegistrySourceError
+from dpgkg.sdg import SdgSourceError
+from dpgkg.store import OxigraphStore, StoreError
+
+T = TypeVar("T")
+EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
+err = Console(stderr=True)
+
+
+class BadInput(click.ClickException):
+    """Unusable input: printed as one line, exit code 2."""
+
+    exit_code = EXIT_BAD_INPUT
+
+
+def _settings(ctx: click.Context, **overrides: object) -> Settings:
+    base: Settings = ctx.obj
+    return base.with_overrides(**overrides)
+
+
+store_option = click.option("--store", type=click.Path(path_type=Path), default=None,
+                             help="Store directory [env DPGKG_STORE; default ./dpgkg-store].")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="dpgkg")
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """dpgkg: the linked-data knowledge graph of the Digital Public Goods registry."""
+    ctx.obj = Settings.from_env()
+
+
+def _progress(quiet: bool):  # type: ignore[no-untyped-def]
+    """A progress wrapper for build(): a rich bar on a terminal, nothing when quiet."""
+
+    def wrap(items: Iterable[T], label: str, total: int | None) -> Iterable[T]:
+        if quiet or not err.is_terminal:
+            yield from items
+            return
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                      TimeElapsedColumn(), console=err, transient=True) as bar:
+            task = bar.add_task(label, total=total)
+            for item in items:
+                yield item
+                bar.advance(task)
+
+    return wrap
+
+
+@main.command("build")
+@click.option("--registry", help="Registry folder, or URL of a registry archive "
+              "[env DPGKG_REGISTRY].")
+@click.option("--registry-sha256", help="Expected SHA-256 of a registry archive URL; "
+              "anything else is refused.")
+@click.option("--sdg", help="Folder or file with the UN SDG vocabulary [env DPGKG_SDG]; "
+              "without it dpgkg's own 17-goal/169-target vocabulary is used.")
+@store_option
+@click.option("--base-iri", help="Base IRI for minted IRIs [env DPGKG_BASE_IRI].")
+@click.option("--report", "report_path", type=click.Path(path_type=Path),
+              help="Also write the build report as JSON to this file.")
+@click.option("-v", "--verbose", is_flag=True, help="Also list informational findings.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bars; only errors and summary.")
+@click.pass_context
+def build_cmd(ctx: click.Context, registry: str | None, registry_sha256: str | None,
+              sdg: str | None, store: Path | None,
+              base_iri: str | None, report_path: Path | None, verbose: bool,
+              quiet: bool) -> None:
+    """Build the graph: registry records, SDG vocabulary and ontology into the store.
+
+    Each bad file gets one line (file, JSON pointer, reason); the rest is built.
+    Exits 1 when any file had errors, 2 when the input cannot be used at all.
+    """
+    settings = _settings(ctx, registry=registry, sdg=sdg, store=store, base_iri=base_iri)
+    try:
+        report = build(settings, progress=_progress(quiet), registry_sha256=registry_sha256)
+    except (RegistrySourceError, SdgSourceError, FileNotFoundError, ValueError,
+            StoreError) as exc:
+        raise BadInput(str(exc)) from exc
+    _print_problems(report, verbose, quiet)
+    if report_path:
+        report_path.write_text(json.dumps(report.as_dict(), indent=2) + "\n")
+    _print_summary(report)
+    ctx.exit(EXIT_FINDINGS if report.problems.errors else EXIT_OK)
+
+
+def _print_problems(report: BuildReport, verbose: bool, quiet: bool) -> None:
+    shown = {Severity.ERROR} | (set() if quiet else {Severity.WARNING})
+    if verbose:
+        shown.add(Severity.INFO)
+    for p in report.problems:
+        if p.severity in shown:
+            click.echo(p.line(), err=True)
+
+
+def _print_summary(report: BuildReport) -> None:
+    errors, warnings = len(report.problems.errors), len(report.problems.warnings)
+    infos = len(report.problems.of(Severity.INFO))
+    click.echo(f"built {report.records} records ({report.nominees} nominee, "
+               f"{report.screenings} screening files) from {report.files_read} files: "
+               f"{report.quads} quads into {report.store} in {report.seconds:.2f} s; "
+               f"{errors} errors, {warnings} warnings, {infos} notes", err=True)
+
+
+@main.command("query")
+@click.argument("query", required=False)
+@click.option("--format", "fmt", default="table", show_default=True,
+              type=click.Choice(["table", "json", "xml", "csv", "tsv", "turtle", "ntriples",
+                                 "jsonld"]),
+              help="Result format (turtle/ntriples/jsonld for CONSTRUCT and DESCRIBE).")
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="A parameter of a named query (see --list).")
+@click.option("--list", "list_queries", is_flag=True, help="List the named queries.")
+@store_option
+@click.pass_context
+def query_cmd(ctx: click.Context, query: str | None, fmt: str, params: tuple[str, ...],
+              list_queries: bool, store: Path | None) -> None:
+    """Run QUERY: SPARQL text, a .rq file, or the name of a query in queries/."""
+    if list_queries:
+        for nq in named_queries().values():
+            extra = f"  params: {', '.join(nq.params)}" if nq.params else ""
+            click.echo(f"{nq.name:32} {nq.title}{extra}")
+        return
+    if not query:
+        raise BadInput("give a query (SPARQL text, a .rq file or a name; see --list)")
+    settings = _settings(ctx, store=store)
+    try:
+        values = dict(_split_param(p) for p in params)
+        text, named = resolve_query(query)
+        result = run_query(OxigraphStore(settings.store), text, fmt, typed_params(named, values))
+    except (QueryError, StoreError) as exc:
+        raise BadInput(str(exc)) from exc
+    if isinstance(result, list):
+        _print_table(result)
+    else:
+        sys.stdout.buffer.write(result)
+        if not result.endswith(b"\n"):
+            sys.stdout.buffer.write(b"\n")
+
+
+def _split_param(text: str) -> tuple[str, str]:
+    name, sep, value = text.partition("=")
+    if not sep or not name:
+        raise QueryError(f"--param {text!r}: expected NAME=VALUE")
+    return name, value
+
+
+def _print_table(rows: list[list[str]]) -> None:
+    table = Table(*rows[0], show_lines=False)
+    for row in rows[1:]:
+        table.add_row(*row)
+    Console(width=200).print(table)
+    click.echo(f"{len(rows) - 1} rows", err=True)
+
+
+EXPORT_FORMATS = {
+    "nt": ox.RdfFormat.N_TRIPLES, "ttl": ox.RdfFormat.TURTLE, "nq": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG, "jsonld": ox.RdfFormat.JSON_LD,
+}
+
+
+@main.command("export")
+@click.option("--format", "fmt", required=True,
+              type=click.Choice([*EXPORT_FORMATS, "registry-json"]), help="Output format.")
+@click.option("--out", type=click.Path(path_type=Path),
+              help="Output file (a folder for registry-json); default standard output.")
+@click.option("--graph", help="Only this named graph (a name such as 'registry', or an IRI).")
+@store_option
+@click.pass_context
+def export_cmd(ctx: click.Context, fmt: str, out: Path | None, graph: str | None,
+               store: Path | None) -> None:
+    """Export the graph as RDF, or rebuild the registry's JSON files from it."""
+    from dpgkg.exporting import export_rdf, export_registry_json
+
+    settings = _settings(ctx, store=store)
+    try:
+        if fmt == "registry-json":
+            if out is None:
+                raise BadInput("registry-json needs --out DIR")
+            counts = export_registry_json(settings, out)
+            click.echo(f"wrote {counts['nominees']} nominee and {counts['screenings']} "
+                       f"screening files to {out}", err=True)
+        else:
+            export_rdf(settings, EXPORT_FORMATS[fmt], out, graph)
+    except (StoreError, ValueError) as exc:
+        raise BadInput(str(exc)) from exc
+
+
+@main.command("stats")
+@click.option("--format", "fmt", default="text", type=click.Choice(["text", "json"]),
+              show_default=True)
+@store_option
+@click.pass_context
+def stats_cmd(ctx: click.Context, fmt: str, store: Path | None) -> None:
+    """Graphs, triple counts and record counts of the built store."""
+    from dpgkg.stats import collect_stats
+
+    settings = _settings(ctx, store=store)
+    try:
+        stats = collect_stats(OxigraphStore(settings.store))
+    except StoreError as exc:
+        raise BadInput(str(exc)) from exc
+    if fmt == "json":
+        click.echo(json.dumps(stats, indent=2))
+        return
+    for key, value in stats.items():
+        if isinstance(value, dict):
+            click.echo(f"{key}:")
+            for k, v in value.items():
+                click.echo(f"  {k}: {v}")
+        else:
+            click.echo(f"{key}: {value}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

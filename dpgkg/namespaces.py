@@ -1,0 +1,102 @@
+"""Every namespace dpgkg uses, in one place.
+
+The dpgkg IRIs (ontology, records, graphs) hang off one base IRI so a mirror can mint
+its own; the ontology namespace itself is fixed because it is a published contract.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rdflib import Namespace
+
+DEFAULT_BASE = "https://w3id.org/dpgkg/"
+
+DPG = Namespace("https://w3id.org/dpgkg/ontology#")
+ONTOLOGY_IRI = "https://w3id.org/dpgkg/ontology"
+
+SDG = Namespace("http://metadata.un.org/sdg/")
+SDGO = Namespace("http://metadata.un.org/sdg/ontology#")
+SDG_SCHEME = "http://metadata.un.org/sdg"
+SPDX_LICENSE = Namespace("http://spdx.org/licenses/")
+EU_COUNTRY = Namespace("http://publications.europa.eu/resource/authority/country/")
+
+RDF = Namespace("http://www.w3.org/1999/02/22-rdf-syntax-ns#")
+RDFS = Namespace("http://www.w3.org/2000/01/rdf-schema#")
+OWL = Namespace("http://www.w3.org/2002/07/owl#")
+XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
+SKOS = Namespace("http://www.w3.org/2004/02/skos/core#")
+DCTERMS = Namespace("http://purl.org/dc/terms/")
+DCAT = Namespace("http://www.w3.org/ns/dcat#")
+DOAP = Namespace("http://usefulinc.com/ns/doap#")
+SCHEMA = Namespace("https://schema.org/")
+FOAF = Namespace("http://xmlns.com/foaf/0.1/")
+ORG = Namespace("http://www.w3.org/ns/org#")
+PROV = Namespace("http://www.w3.org/ns/prov#")
+VOID = Namespace("http://rdfs.org/ns/void#")
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+SH = Namespace("http://www.w3.org/ns/shacl#")
+VANN = Namespace("http://purl.org/vocab/vann/")
+
+#: Prefixes offered to SPARQL queries and serialisers, sorted by prefix.
+PREFIXES: dict[str, str] = {
+    "dcat": str(DCAT),
+    "dcterms": str(DCTERMS),
+    "doap": str(DOAP),
+    "dpg": str(DPG),
+    "foaf": str(FOAF),
+    "org": str(ORG),
+    "owl": str(OWL),
+    "prov": str(PROV),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "schema": str(SCHEMA),
+    "sdg": str(SDG),
+    "sdgo": str(SDGO),
+    "sh": str(SH),
+    "skos": str(SKOS),
+    "spdx": str(SPDX_LICENSE),
+    "void": str(VOID),
+    "xsd": str(XSD),
+}
+
+
+@dataclass(frozen=True)
+class IRIs:
+    """Mints the dpgkg instance IRIs under a (configurable) base IRI."""
+
+    base: str = DEFAULT_BASE
+
+    def __post_init__(self) -> None:
+        if not self.base.endswith(("/", "#")):
+            object.__setattr__(self, "base", self.base + "/")
+
+    def record(self, record_id: str) -> str:
+        return f"{self.base}id/dpg/{record_id}"
+
+    def screening(self, record_id: str) -> str:
+        return f"{self.base}id/dpg/{record_id}/screening"
+
+    def organization(self, key: str) -> str:
+        return f"{self.base}id/organization/{key}"
+
+    def license(self, spdx_id: str) -> str:
+        return f"{self.base}id/license/{spdx_id}"
+
+    def country(self, alpha3: str) -> str:
+        return f"{self.base}id/country/{alpha3}"
+
+    def sector(self, key: str) -> str:
+        return f"{self.base}id/sector/{key}"
+
+    def sector_scheme(self) -> str:
+        return f"{self.base}id/sector"
+
+    def graph(self, name: str) -> str:
+        return f"{self.base}graph/{name}"
+
+    def source_file(self, rel_path: str) -> str:
+        return f"{self.base}id/source/{rel_path}"
+
+    def agent(self) -> str:
+        return f"{self.base}id/agent/dpgkg"

@@ -1,0 +1,1 @@
+"""Reading and normalising the DPG registry records (nominees and screening files)."""

@@ -1,0 +1,42 @@
+"""``dpgkg stats``: what is in the store, by graph and by record."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dpgkg.store import MaterialisedSolutions, OxigraphStore
+
+_BY_GRAPH = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
+_BY_STATUS = """
+SELECT ?status (COUNT(DISTINCT ?r) AS ?n) WHERE {
+  ?r a dpg:DigitalProduct .
+  OPTIONAL { ?r dpg:recognitionStatus/skos:notation ?status0 }
+  BIND(COALESCE(STR(?status0), "none") AS ?status)
+} GROUP BY ?status ORDER BY ?status"""
+_TOTALS = """
+SELECT (COUNT(DISTINCT ?r) AS ?records) (COUNT(DISTINCT ?o) AS ?organizations)
+       (COUNT(DISTINCT ?l) AS ?licences) (COUNT(DISTINCT ?c) AS ?countries) WHERE {
+  { ?r a dpg:DigitalProduct } UNION { ?o a dpg:Organization } UNION { ?l a dpg:License }
+  UNION { ?c a dpg:Country }
+}"""
+
+
+def _pairs(result: object) -> dict[str, int]:
+    assert isinstance(result, MaterialisedSolutions)
+    return {str(row[0].value if row[0] is not None else ""): int(row[1].value)  # type: ignore[union-attr]
+            for row in result}
+
+
+def collect_stats(store: OxigraphStore) -> dict[str, Any]:
+    totals = store.query(_TOTALS)
+    assert isinstance(totals, MaterialisedSolutions)
+    row = totals.rows[0]
+    return {
+        "store": str(store.directory),
+        "generation": store.generation(),
+        "quads": store.count(),
+        "graphs": _pairs(store.query(_BY_GRAPH, union_default_graph=False)),
+        "records_by_status": _pairs(store.query(_BY_STATUS)),
+        "totals": {v: int(t.value) if t is not None else 0  # type: ignore[union-attr]
+                   for v, t in zip(totals.variables, row, strict=True)},
+    }
