@@ -31,6 +31,7 @@ Progress = Callable[[Iterable[T], str, int | None], Iterable[T]]
 REGISTRY_GRAPH = "registry"
 SDG_GRAPH = "sdg"
 ONTOLOGY_GRAPH = "ontology"
+VALIDATION_GRAPH = "validation"
 
 
 def no_progress(items: Iterable[T], _label: str, _total: int | None) -> Iterable[T]:
@@ -51,6 +52,7 @@ class BuildReport:
     problems: ProblemLog = field(default_factory=ProblemLog)
     seconds: float = 0.0
     store: str = ""
+    conforming: int | None = None  # records that pass validation (None: not validated)
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -63,6 +65,7 @@ class BuildReport:
             "quads": self.quads,
             "graphs": self.graphs,
             "seconds": round(self.seconds, 3),
+            "conforming_records": self.conforming,
             "errors": len(self.problems.errors),
             "warnings": len(self.problems.warnings),
             "problem_counts": self.problems.counts(),
@@ -164,8 +167,39 @@ def ontology_graph_data(settings: Settings) -> list[GraphData]:
     return _file_graph(settings, ONTOLOGY_GRAPH, "dpgkg ontology", parts, sha, path.name)
 
 
+def _teed(chunks: Iterable[bytes], tee: ox.Store) -> Iterator[bytes]:
+    """Pass chunks on, keeping an in-memory copy for validation (cheaper than re-reading)."""
+    for chunk in chunks:
+        tee.bulk_load(chunk, ox.RdfFormat.N_QUADS)
+        yield chunk
+
+
+def validation_chunks(tee: ox.Store, settings: Settings, report: BuildReport
+                      ) -> Iterator[bytes]:
+    """Validate the registry just mapped and yield the sh:ValidationReport as N-Quads."""
+    from dpgkg.validation.run import validate_dataset
+    from dpgkg.validation.shapes import ShapesGraph
+
+    iris = IRIs(settings.base_iri)
+    graph = iris.graph(VALIDATION_GRAPH)
+    started = now()
+    shapes = ShapesGraph.load()
+    result = validate_dataset(tee, shapes, [], iris)
+    out = result.quads(graph, f"{graph}/report")
+    report.conforming = sum(r.conforms for r in result.records)
+    sha = hashlib.sha256(shapes.turtle.encode()).hexdigest()
+    origin = GraphOrigin(graph, "DPG Standard validation of the registry graph",
+                         iris.source_file(f"shapes/{sha}"), sha, started,
+                         location=", ".join(f.name for f in shapes.files),
+                         counts={"record": len(result.records),
+                                 "conformingRecord": report.conforming})
+    describe(out, iris, origin, now())
+    report.quads += len(out)
+    yield out.take()
+
+
 def build(settings: Settings, progress: Progress = no_progress,
-          registry_sha256: str | None = None) -> BuildReport:
+          registry_sha256: str | None = None, validate: bool = True) -> BuildReport:
     """Build every graph and swap them into the store at once.
 
     Raises RegistrySourceError / SdgSourceError / StoreError for unusable input; record
@@ -176,13 +210,22 @@ def build(settings: Settings, progress: Progress = no_progress,
     start = time.perf_counter()
     source = resolve_registry(settings.registry, settings.cache, registry_sha256)
     report = BuildReport(registry=settings.registry, store=str(settings.store))
+    iris = IRIs(settings.base_iri)
+    chunks: Iterable[bytes] = registry_chunks(source, settings, report, progress)
+    tee = ox.Store() if validate else None
+    if tee is not None:
+        chunks = _teed(chunks, tee)
+    # Graphs load in this order, so the validation graph is made after the registry's.
     graphs = {
-        IRIs(settings.base_iri).graph(REGISTRY_GRAPH): [GraphData(
-            IRIs(settings.base_iri).graph(REGISTRY_GRAPH), ox.RdfFormat.N_QUADS,
-            chunks=registry_chunks(source, settings, report, progress))],
-        IRIs(settings.base_iri).graph(SDG_GRAPH): sdg_graph_data(settings),
-        IRIs(settings.base_iri).graph(ONTOLOGY_GRAPH): ontology_graph_data(settings),
+        iris.graph(REGISTRY_GRAPH): [
+            GraphData(iris.graph(REGISTRY_GRAPH), ox.RdfFormat.N_QUADS, chunks=chunks)],
+        iris.graph(SDG_GRAPH): sdg_graph_data(settings),
+        iris.graph(ONTOLOGY_GRAPH): ontology_graph_data(settings),
     }
+    if tee is not None:
+        graphs[iris.graph(VALIDATION_GRAPH)] = [GraphData(
+            iris.graph(VALIDATION_GRAPH), ox.RdfFormat.N_QUADS,
+            chunks=validation_chunks(tee, settings, report))]
     OxigraphStore(settings.store).replace_graphs(graphs)
     report.graphs = sorted(graphs)
     report.seconds = time.perf_counter() - start

@@ -79,12 +79,15 @@ def _progress(quiet: bool):  # type: ignore[no-untyped-def]
 @click.option("--base-iri", help="Base IRI for minted IRIs [env DPGKG_BASE_IRI].")
 @click.option("--report", "report_path", type=click.Path(path_type=Path),
               help="Also write the build report as JSON to this file.")
+@click.option("--validate/--no-validate", default=True, show_default=True,
+              help="Validate the records against the DPG Standard shapes and store the "
+              "report in the validation graph.")
 @click.option("-v", "--verbose", is_flag=True, help="Also list informational findings.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars; only errors and summary.")
 @click.pass_context
 def build_cmd(ctx: click.Context, registry: str | None, registry_sha256: str | None,
               sdg: str | None, store: Path | None,
-              base_iri: str | None, report_path: Path | None, verbose: bool,
+              base_iri: str | None, report_path: Path | None, validate: bool, verbose: bool,
               quiet: bool) -> None:
     """Build the graph: registry records, SDG vocabulary and ontology into the store.
 
@@ -93,7 +96,8 @@ def build_cmd(ctx: click.Context, registry: str | None, registry_sha256: str | N
     """
     settings = _settings(ctx, registry=registry, sdg=sdg, store=store, base_iri=base_iri)
     try:
-        report = build(settings, progress=_progress(quiet), registry_sha256=registry_sha256)
+        report = build(settings, progress=_progress(quiet), registry_sha256=registry_sha256,
+                       validate=validate)
     except (RegistrySourceError, SdgSourceError, FileNotFoundError, ValueError,
             StoreError) as exc:
         raise BadInput(str(exc)) from exc
@@ -120,6 +124,10 @@ def _print_summary(report: BuildReport) -> None:
                f"{report.screenings} screening files) from {report.files_read} files: "
                f"{report.quads} quads into {report.store} in {report.seconds:.2f} s; "
                f"{errors} errors, {warnings} warnings, {infos} notes", err=True)
+    if report.conforming is not None:
+        click.echo(f"validation: {report.conforming} of {report.records} records conform to "
+                   "the DPG Standard shapes (see the validation graph, or dpgkg validate)",
+                   err=True)
 
 
 @main.command("query")
@@ -204,6 +212,68 @@ def export_cmd(ctx: click.Context, fmt: str, out: Path | None, graph: str | None
             export_rdf(settings, EXPORT_FORMATS[fmt], out, graph)
     except (StoreError, ValueError) as exc:
         raise BadInput(str(exc)) from exc
+
+
+@main.command("validate")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--store", "use_store", is_flag=False, flag_value="", default=None,
+              type=click.Path(path_type=Path),
+              help="Validate the built graph in this store (default ./dpgkg-store or "
+              "DPGKG_STORE) instead of files.")
+@click.option("--shapes", default=None, help="Shape set name (dpg-standard) or a .ttl file "
+              "or folder of shapes.")
+@click.option("--format", "fmt", default="text", show_default=True,
+              type=click.Choice(["text", "json", "turtle"]))
+@click.option("--engine", default="shacl", show_default=True,
+              type=click.Choice(["shacl", "pyshacl"]),
+              help="SHACL engine; pyshacl is the slower reference implementation.")
+@click.option("--workers", type=int, default=None, help="Worker processes (default: cores).")
+@click.pass_context
+def validate_cmd(ctx: click.Context, paths: tuple[Path, ...], use_store: Path | None,
+                 shapes: str | None, fmt: str, engine: str, workers: int | None) -> None:
+    """Validate DPG records against the DPG Standard's indicators 1-9.
+
+    PATHS are registry JSON files or folders (nominee and screening halves are joined as
+    in build) or RDF files; or give --store for the whole built graph. Exit 0 when every
+    record conforms, 1 when any has a Violation, 2 when the input cannot be used.
+    """
+    from dpgkg.namespaces import IRIs
+    from dpgkg.validation.inputs import InputError
+    from dpgkg.validation.run import validate_paths, validate_store
+    from dpgkg.validation.shapes import ShapesError, ShapesGraph
+
+    settings = ctx.obj
+    if use_store is not None and str(use_store):
+        settings = settings.with_overrides(store=use_store)
+    if not paths and use_store is None:
+        raise BadInput("give registry JSON or RDF files/folders, or --store")
+    iris = IRIs(settings.base_iri)
+    try:
+        shape_graph = ShapesGraph.load(shapes)
+        if paths:
+            report = validate_paths(list(paths), shape_graph, iris, engine, workers)
+        else:
+            report = validate_store(OxigraphStore(settings.store), shape_graph, iris, engine,
+                                    workers)
+    except (InputError, ShapesError, StoreError) as exc:
+        raise BadInput(str(exc)) from exc
+    if fmt == "json":
+        click.echo(json.dumps(report.as_dict(), indent=2))
+    elif fmt == "turtle":
+        quads = report.quads("urn:dpgkg:validation", "urn:dpgkg:validation:report")
+        sys.stdout.buffer.write(_as_turtle(quads.data()))
+    else:
+        click.echo(report.text(), nl=False)
+    ctx.exit(EXIT_OK if report.conforms else EXIT_FINDINGS)
+
+
+def _as_turtle(nquads: bytes) -> bytes:
+    """The report quads as Turtle (one graph), with dpgkg's prefixes."""
+    from dpgkg.namespaces import PREFIXES
+
+    triples = (ox.Triple(q.subject, q.predicate, q.object)
+               for q in ox.parse(nquads, ox.RdfFormat.N_QUADS))
+    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
 
 
 @main.command("stats")

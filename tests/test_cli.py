@@ -172,7 +172,8 @@ def test_stats(runner: CliRunner, built: Path) -> None:
     assert data["totals"]["records"] == 2 and data["totals"]["organizations"] == 2
     assert set(data["graphs"]) == {"https://w3id.org/dpgkg/graph/ontology",
                                    "https://w3id.org/dpgkg/graph/registry",
-                                   "https://w3id.org/dpgkg/graph/sdg"}
+                                   "https://w3id.org/dpgkg/graph/sdg",
+                                   "https://w3id.org/dpgkg/graph/validation"}
     text = runner.invoke(main, ["stats", "--store", str(built)])
     assert "records_by_status:" in text.output
 

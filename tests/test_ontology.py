@@ -105,6 +105,20 @@ SUBCLASS_OF = [
     (DPG.Country, SCHEMA.Country),
     (DPG.Answer, SKOS.Concept),
     (DPG.Indicator, SKOS.Concept),
+    (DPG.Standard, DCTERMS.Standard),
+    (DPG.Standard, SCHEMA.CreativeWork),
+    (DPG.StatusAssertion, PROV.Entity),
+    (DPG.DigitalDevelopmentPrinciple, SKOS.Concept),
+    (DPG.Charter, FOAF.Document),
+    (DPG.Charter, SCHEMA.CreativeWork),
+    (DPG.CharterCommitment, SKOS.Concept),
+    (DPG.Endorser, ORG.Organization),
+    (DPG.Endorser, FOAF.Organization),
+    (DPG.Endorser, SCHEMA.Organization),
+    (DPG.Endorser, PROV.Agent),
+    (DPG.Pledge, PROV.Entity),
+    (DPG.PledgeProgress, PROV.Entity),
+    (DPG.DigitalPublicInfrastructure, PROV.Entity),
 ]
 SUBPROPERTY_OF = [
     (DPG.relevantToSDG, DCTERMS.subject),
@@ -115,7 +129,51 @@ SUBPROPERTY_OF = [
     (DPG.funder, SCHEMA.funder),
     (DPG.developmentCountry, DCTERMS.spatial),
     (DPG.deploymentCountry, DCTERMS.spatial),
+    (DPG.hasIndicator, DCTERMS.hasPart),
+    (DPG.ofProduct, SCHEMA.about),
+    (DPG.validFrom, SCHEMA.validFrom),
+    (DPG.validUntil, SCHEMA.validThrough),
+    (DPG.pledgedBy, PROV.wasAttributedTo),
+    (DPG.pledgeDate, SCHEMA.dateCreated),
+    (DPG.progressOf, SCHEMA.about),
+    (DPG.reportedOn, SCHEMA.datePublished),
+    (DPG.builtOn, DCTERMS.requires),
+    (DPG.deployedIn, DCTERMS.spatial),
 ]
+
+#: Properties for the Standard, status history, the Charter and DPI:
+#: (property, kind, domain, range, functional).
+NEW_PROPERTIES = [
+    (DPG.hasIndicator, OWL.ObjectProperty, DPG.Standard, DPG.Indicator, False),
+    (DPG.statusAssertion, OWL.ObjectProperty, DPG.DigitalProduct, DPG.StatusAssertion, False),
+    (DPG.ofProduct, OWL.ObjectProperty, DPG.StatusAssertion, DPG.DigitalProduct, True),
+    (DPG.status, OWL.ObjectProperty, DPG.StatusAssertion, DPG.RecognitionStatus, True),
+    (DPG.validFrom, OWL.DatatypeProperty, DPG.StatusAssertion, XSD.date, True),
+    (DPG.validUntil, OWL.DatatypeProperty, DPG.StatusAssertion, XSD.date, True),
+    (DPG.followsPrinciple, OWL.ObjectProperty, DPG.DigitalProduct, SKOS.Concept, False),
+    (DPG.endorses, OWL.ObjectProperty, DPG.Endorser, DPG.Charter, False),
+    (DPG.pledgedBy, OWL.ObjectProperty, DPG.Pledge, DPG.Endorser, True),
+    (DPG.pledgeTo, OWL.ObjectProperty, DPG.Pledge, DPG.CharterCommitment, False),
+    (DPG.pledgeDate, OWL.DatatypeProperty, DPG.Pledge, XSD.date, True),
+    (DPG.progressOf, OWL.ObjectProperty, DPG.PledgeProgress, DPG.Pledge, True),
+    (DPG.progressStatus, OWL.ObjectProperty, DPG.PledgeProgress, SKOS.Concept, True),
+    (DPG.reportedOn, OWL.DatatypeProperty, DPG.PledgeProgress, XSD.date, True),
+    (DPG.builtOn, OWL.ObjectProperty, DPG.DigitalPublicInfrastructure, DPG.DigitalProduct, False),
+    (DPG.deployedIn, OWL.ObjectProperty, DPG.DigitalPublicInfrastructure, DPG.Country, False),
+]
+
+#: The Principles for Digital Development (2024 revision): local name -> skos:prefLabel.
+PRINCIPLES = {
+    "PrincipleUnderstandTheExistingEcosystem": "Understand the existing ecosystem",
+    "PrincipleShareReuseAndImprove": "Share, reuse, and improve",
+    "PrincipleDesignWithPeople": "Design with people",
+    "PrincipleDesignForInclusion": "Design for inclusion",
+    "PrincipleBuildForSustainability": "Build for sustainability",
+    "PrincipleEstablishPeopleFirstDataPractices": "Establish people-first data practices",
+    "PrincipleCreateOpenAndTransparentPractices": "Create open and transparent practices",
+    "PrincipleAnticipateAndMitigateHarms": "Anticipate and mitigate harms",
+    "PrincipleUseEvidenceToImproveOutcomes": "Use evidence to improve outcomes",
+}
 
 #: DPG Standard indicators: notation -> the title used as skos:prefLabel.
 INDICATORS = {
@@ -414,6 +472,67 @@ def test_indicators(g: Graph) -> None:
         assert (ind, SKOS.inScheme, DPG.DPGStandard) in g
         broader = list(g.objects(ind, SKOS.broader))
         assert broader == ([DPG.Indicator9] if code in ("9a", "9b", "9c") else []), code
+
+
+# -- the Standard, status history, principles, the Charter and DPI ---------------------------
+def test_the_dpg_standard_document(g: Graph) -> None:
+    doc = DPG.TheDPGStandard
+    assert _kinds(g, doc) == {OWL.NamedIndividual}
+    assert (doc, RDF.type, DPG.Standard) in g
+    assert (DPG.Standard, RDF.type, OWL.Class) in g
+    assert list(g.objects(doc, OWL.versionInfo)) == [Literal("1.1.7")]
+    assert list(g.objects(doc, DCTERMS.issued)) == [Literal("2025-06-26", datatype=XSD.date)]
+    assert set(g.objects(doc, DPG.hasIndicator)) == {DPG[f"Indicator{c}"] for c in INDICATORS}
+
+
+@pytest.mark.parametrize(
+    ("prop", "kind", "domain", "rng", "functional"),
+    NEW_PROPERTIES,
+    ids=[_short(row[0]) for row in NEW_PROPERTIES],
+)
+def test_new_property_signature(
+    g: Graph, prop: URIRef, kind: URIRef, domain: URIRef, rng: URIRef, functional: bool
+) -> None:
+    assert _kinds(g, prop) == {kind}
+    assert set(g.objects(prop, RDFS.domain)) == {domain}
+    assert set(g.objects(prop, RDFS.range)) == {rng}
+    assert ((prop, RDF.type, OWL.FunctionalProperty) in g) is functional
+
+
+def test_status_assertion_links_both_ways(g: Graph) -> None:
+    assert (DPG.ofProduct, OWL.inverseOf, DPG.statusAssertion) in g
+    # The current status stays a single, functional link on the product.
+    assert (DPG.recognitionStatus, RDF.type, OWL.FunctionalProperty) in g
+
+
+def test_principles_for_digital_development(g: Graph) -> None:
+    scheme = DPG.PrinciplesForDigitalDevelopment
+    assert (scheme, RDF.type, SKOS.ConceptScheme) in g
+    members = set(g.subjects(SKOS.inScheme, scheme))
+    assert members == {DPG[local] for local in PRINCIPLES}
+    for local, name in PRINCIPLES.items():
+        principle = DPG[local]
+        assert _kinds(g, principle) == {OWL.NamedIndividual}, local
+        assert (principle, RDF.type, SKOS.Concept) in g, local
+        assert (principle, RDF.type, DPG.DigitalDevelopmentPrinciple) in g, local
+        assert (principle, SKOS.topConceptOf, scheme) in g, local
+        assert _en(g, principle, SKOS.prefLabel) == [Literal(name, lang="en")], local
+
+
+def test_charter(g: Graph) -> None:
+    assert (DPG.DPGCharter, RDF.type, DPG.Charter) in g
+    assert (DPG.CharterCommitments, RDF.type, SKOS.ConceptScheme) in g
+    # The documents dpgkg draws on do not list the commitments; the scheme says where they are.
+    assert _en(g, DPG.CharterCommitments, RDFS.comment)
+    for commitment in g.subjects(RDF.type, DPG.CharterCommitment):
+        assert (commitment, SKOS.inScheme, DPG.CharterCommitments) in g, commitment
+
+
+def test_records_are_disjoint_from_other_resources(g: Graph) -> None:
+    members: set[URIRef] = set()
+    for axiom in g.subjects(RDF.type, OWL.AllDisjointClasses):
+        members |= set(Collection(g, g.value(axiom, OWL.members)))
+    assert {DPG.StatusAssertion, DPG.Pledge, DPG.PledgeProgress, DPG.DigitalProduct} <= members
 
 
 def test_relevant_to_sdg_chain(g: Graph) -> None:

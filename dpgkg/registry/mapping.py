@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from dpgkg.licences import check_licence
 from dpgkg.namespaces import (
     DCTERMS,
     DPG,
@@ -100,6 +101,10 @@ SKOS_CONCEPT = str(SKOS.Concept)
 SKOS_EXACTMATCH = str(SKOS.exactMatch)
 SKOS_INSCHEME = str(SKOS.inScheme)
 SKOS_PREFLABEL = str(SKOS.prefLabel)
+DPG_APPROVEDFOR = str(DPG.approvedFor)
+#: Kinds whose approval is a property of one licence (an AI model's is a rule over a set).
+_APPROVAL_KINDS = {k: str(DPG[KIND_CLASSES[k]]) for k in ("software", "data", "content",
+                                                           "standard")}
 TYPE = RDF_TYPE
 POSITION = SCHEMA_POSITION
 LABEL = RDFS_LABEL
@@ -198,24 +203,30 @@ class _RecordMapper:
     def nominee(self, data: dict[str, Any]) -> None:
         s, out = self.subject, self.out
         for code in data.get("type") or []:
-            out.rel(s, TYPE, _KIND_IRIS[code])
+            if code in _KIND_IRIS:
+                out.rel(s, TYPE, _KIND_IRIS[code])
         self.text(s, SCHEMA_NAME, data.get("name"), "/name")
         self.text(s, LABEL, data.get("name"), "/name")
         for i, alias in enumerate(data.get("aliases") or []):
             self.text(s, SCHEMA_ALTERNATENAME, alias, f"/aliases/{i}")
         self.text(s, SCHEMA_DESCRIPTION, data.get("description"), "/description")
         self.url(s, DPG_WEBSITE, data.get("website"), "/website")
+        # isinstance guards: in lenient (validation) mode a bad item is pruned to None.
         for i, lic in enumerate(data.get("license") or []):
-            self.licence(i, lic)
+            if isinstance(lic, dict):
+                self.licence(i, lic)
         for i, sdg in enumerate(data.get("SDGs") or []):
-            self.sdg(i, sdg)
+            if isinstance(sdg, dict):
+                self.sdg(i, sdg)
         for sector in data.get("sectors") or []:
-            if not is_blank(sector):
+            if isinstance(sector, str) and not is_blank(sector):
                 self.sector(sector)
         for i, repo in enumerate(data.get("repositories") or []):
-            self.repository(i, repo)
+            if isinstance(repo, dict):
+                self.repository(i, repo)
         for i, org in enumerate(data.get("organizations") or []):
-            self.organization(i, org)
+            if isinstance(org, dict):
+                self.organization(i, org)
         stage = data.get("stage")
         if stage in _STAGE_IRIS:
             out.rel(s, DPG_RECOGNITIONSTATUS, _STAGE_IRIS[stage])
@@ -245,10 +256,18 @@ class _RecordMapper:
             self.out.text(lic_iri, DPG_SPDXID, info.spdx_id)
             if not info.spdx_id.startswith("LicenseRef-"):  # not on the SPDX list
                 self.out.rel(lic_iri, DPG_SPDXLICENSE, f"{SPDX_LICENSE}{info.spdx_id}")
+            # Indicator 2 needs to know which kinds a licence is approved for; the rules
+            # live in dpgkg/licences.py (SPDX list + the DPG help centre).
+            for kind, cls in _APPROVAL_KINDS.items():
+                if check_licence(declared, kind).approved:
+                    self.out.rel(lic_iri, DPG_APPROVEDFOR, cls)
 
     def sdg(self, i: int, item: dict[str, Any]) -> None:
+        number = item.get("SDGNumber")
+        if not isinstance(number, int) or not 1 <= number <= 17:
+            return  # only reachable in lenient (validation) mode: the problem is reported
         node = f"{self.subject}/sdg-relevance/{i + 1}"
-        goal = f"{SDG}{int(item['SDGNumber'])}"
+        goal = f"{SDG}{number}"
         self.out.rel(self.subject, DPG_SDGRELEVANCE, node)
         self.out.rel(self.subject, DPG_RELEVANTTOSDG, goal)
         self.out.rel(node, TYPE, CLS_SDGRELEVANCE)

@@ -114,7 +114,11 @@ class RegistryReader:
     known at the end: ``shared_screenings()`` after the iteration.
     """
 
-    def __init__(self, path: Path, checker: RecordChecker | None = None) -> None:
+    def __init__(self, path: Path, checker: RecordChecker | None = None,
+                 lenient: bool = False) -> None:
+        #: lenient: keep a file that fails its checks, minus the values that failed, so a
+        #: validator can still assess everything else in it (the build is strict).
+        self.lenient = lenient
         self.root = find_registry_root(path)
         self.checker = checker or RecordChecker(self.root)
         self.problems = ProblemLog()
@@ -175,7 +179,10 @@ class RegistryReader:
         found = self.checker.check(kind, source.data, rel)
         if found:
             self.problems.extend(found)
-            return None
+            if not self.lenient:
+                return None
+            for problem in found:
+                prune(source.data, problem.pointer)
         return source
 
 
@@ -208,3 +215,28 @@ def _note_pairing(rec: RegistryRecord, has_nominee_file: bool, problems: Problem
                          Severity.WARNING, "name-mismatch")
 
 
+
+
+def prune(data: Any, pointer: str) -> None:
+    """Remove what POINTER names; a bad list item goes whole (its siblings stay)."""
+    parts = [p.replace("~1", "/").replace("~0", "~") for p in pointer.split("/")[1:]]
+    if not parts:
+        return
+    # "/SDGs/0/SDGNumber" -> drop SDGs[0]: an item without its key field means nothing.
+    for i in range(len(parts) - 1, 0, -1):
+        if parts[i].isdigit():
+            parts = parts[: i + 1]
+            break
+    node = data
+    for part in parts[:-1]:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            return
+    last = parts[-1]
+    if isinstance(node, dict):
+        node.pop(last, None)
+    elif isinstance(node, list) and last.isdigit() and int(last) < len(node):
+        node[int(last)] = None  # keep indices of later pointers valid; mapping skips None

@@ -1,0 +1,1 @@
+"""SHACL validation of DPG records against the DPG Standard's indicators."""

@@ -1,0 +1,218 @@
+"""Runs the shapes over record subgraphs: batched, in a process pool, engine by choice.
+
+The default engine is the ``shacl`` package (Rust): it passed the W3C SHACL core and
+SPARQL tests here and validates the whole registry in a fraction of a second. pySHACL
+stays available (``engine="pyshacl"``) as the reference oracle the tests compare against.
+Each worker compiles the shapes once (pool initializer) and validates batches of records
+as one data graph: shapes only look at a record's own nodes, so a batch's results are the
+union of its records' results.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from itertools import islice
+from typing import Any
+
+from dpgkg.validation.subgraphs import RecordGraph
+
+ENGINES = ("shacl", "pyshacl")
+BATCH = 100
+PARALLEL_FROM = 10  # batches
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One validation result, engine-neutral; IRIs and values as plain strings."""
+
+    focus: str
+    path: str
+    value: str
+    message: str
+    severity: str  # "Violation" | "Warning" | "Info"
+    shape: str  # the nearest named shape
+    component: str
+
+
+_SHAPES: Any = None
+_ENGINE = "shacl"
+
+
+def _init(engine: str, shapes_turtle: str) -> None:
+    global _SHAPES, _ENGINE
+    _ENGINE = engine
+    if engine == "shacl":
+        import shacl
+
+        _SHAPES = shacl.Shapes.from_turtle(shapes_turtle)
+    else:
+        import rdflib
+
+        _SHAPES = rdflib.Graph().parse(data=shapes_turtle, format="turtle")
+
+
+def _plain(nt: str | None) -> str:
+    if not nt:
+        return ""
+    return nt[1:-1] if nt.startswith("<") and nt.endswith(">") else nt
+
+
+def _validate_shacl(ntriples: str) -> list[Finding]:
+    report = _SHAPES.validate_text(ntriples, "nquads")  # N-Triples is valid N-Quads
+    return [Finding(_plain(r.focus_node), _plain(r.path) if r.path else "",
+                    r.value_plain or "", r.message or "", r.severity,
+                    _plain(r.root_shape or r.source_shape), r.component)
+            for r in report.results]
+
+
+def _validate_pyshacl(ntriples: str) -> list[Finding]:
+    import pyshacl
+    import rdflib
+    from rdflib.namespace import SH
+
+    data = rdflib.Dataset()
+    data.parse(data=ntriples, format="nquads")
+    data = rdflib.Graph().parse(data=data.serialize(format="nt"), format="nt")
+    _, report, _ = pyshacl.validate(data, shacl_graph=_SHAPES, inference="none",
+                                    allow_warnings=True)
+    return findings_from_report(report, _SHAPES, SH)
+
+
+def findings_from_report(report: Any, shapes: Any, sh: Any) -> list[Finding]:
+    """Read a sh:ValidationReport graph (pySHACL's) into findings."""
+
+    out = []
+    for result in report.objects(None, sh.result):
+        shape = report.value(result, sh.sourceShape)
+        shape = _named_shape(shape, shapes, sh)
+        path = report.value(result, sh.resultPath)
+        value = report.value(result, sh.value)
+        message = report.value(result, sh.resultMessage)
+        severity = report.value(result, sh.resultSeverity)
+        component = report.value(result, sh.sourceConstraintComponent)
+        out.append(Finding(
+            str(report.value(result, sh.focusNode)),
+            render_path(report, path, sh) if path is not None else "",
+            str(value) if value is not None else "",
+            str(message) if message is not None else "",
+            str(severity).rsplit("#", 1)[-1],
+            str(shape) if shape is not None else "",
+            str(component).rsplit("#", 1)[-1] if component is not None else "",
+        ))
+    return out
+
+
+def render_path(graph: Any, node: Any, sh: Any) -> str:
+    """A SHACL property path in the SPARQL syntax the shacl engine reports, e.g.
+    ``(<a>|<b>)``; a plain predicate stays a bare IRI (as both engines give it)."""
+    import rdflib
+    from rdflib.collection import Collection
+
+    def inner(n: Any) -> str:
+        if isinstance(n, rdflib.URIRef):
+            return f"<{n}>"
+        alt = graph.value(n, sh.alternativePath)
+        if alt is not None:
+            return "(" + "|".join(inner(m) for m in Collection(graph, alt)) + ")"
+        for prop, mark in ((sh.zeroOrMorePath, "*"), (sh.oneOrMorePath, "+"),
+                           (sh.zeroOrOnePath, "?")):
+            sub = graph.value(n, prop)
+            if sub is not None:
+                return f"({inner(sub)}){mark}"
+        inverse = graph.value(n, sh.inversePath)
+        if inverse is not None:
+            return f"^{inner(inverse)}"
+        if graph.value(n, rdflib.RDF.first) is not None:
+            return "(" + "/".join(inner(m) for m in Collection(graph, n)) + ")"
+        return str(n)
+
+    return str(node) if isinstance(node, rdflib.URIRef) else inner(node)
+
+
+def _named_shape(shape: Any, shapes: Any, sh: Any) -> Any:
+    """Walk up from a blank-node shape to the named shape that holds it."""
+    import rdflib
+
+    seen = 0
+    while isinstance(shape, rdflib.BNode) and seen < 10:
+        parent = next(iter(shapes.subjects(None, shape)), None)
+        if parent is None:
+            break
+        shape, seen = parent, seen + 1
+    return shape
+
+
+def _run_batch(batch: list[RecordGraph]) -> list[tuple[str, list[Finding]]]:
+    data = "".join(g.ntriples for g in batch)
+    findings = _validate_shacl(data) if _ENGINE == "shacl" else _validate_pyshacl(data)
+    return [(batch[0].record if batch else "", findings)]
+
+
+def _batches(graphs: Iterable[RecordGraph], size: int) -> Iterator[list[RecordGraph]]:
+    it = iter(graphs)
+    while batch := list(islice(it, size)):
+        yield batch
+
+
+def validate_graphs(graphs: Iterable[RecordGraph], shapes_turtle: str, engine: str = "shacl",
+                    workers: int | None = None, batch: int = BATCH,
+                    expected: int | None = None) -> list[Finding]:
+    """Validate record subgraphs; the findings of all batches, in batch order.
+
+    Batches are handed to the pool as the (lazy) GRAPHS produce them, with a bounded
+    number in flight, so extracting subgraphs here overlaps validating them there.
+    EXPECTED (a record count) lets small inputs skip the pool.
+    """
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r} (choose from {', '.join(ENGINES)})")
+    if workers is None:
+        # Starting a pool costs ~0.3 s; only worth it when there is real work to share.
+        big = expected is None or expected >= PARALLEL_FROM * batch
+        workers = (os.cpu_count() or 1) if big else 1
+    batches = _batches(graphs, batch)
+    if workers <= 1:
+        _init(engine, shapes_turtle)
+        return [f for b in batches for _, found in _run_batch(b) for f in found]
+    out: list[Finding] = []
+    with ProcessPoolExecutor(workers, initializer=_init,
+                             initargs=(engine, shapes_turtle)) as pool:
+        pending: deque[Future[list[tuple[str, list[Finding]]]]] = deque()
+        for b in batches:
+            pending.append(pool.submit(_run_batch, b))
+            if len(pending) >= 4 * workers:
+                out.extend(f for _, found in pending.popleft().result() for f in found)
+        while pending:
+            out.extend(f for _, found in pending.popleft().result() for f in found)
+    return out
+
+
+def validate_data(data: str, data_format: str, shapes_turtle: str, engine: str = "shacl"
+                  ) -> tuple[bool, list[Finding]]:
+    """Validate one data graph (any graph, not just records) in this process.
+
+    DATA_FORMAT is "turtle" or "ntriples". Returns (conforms, findings) as the engine
+    reports them (pySHACL runs with allow_warnings, so warnings alone do not fail it).
+    """
+    if engine == "shacl":
+        import shacl
+
+        report = shacl.Shapes.from_turtle(shapes_turtle).validate_text(data, data_format)
+        findings = [Finding(_plain(r.focus_node), _plain(r.path) if r.path else "",
+                            r.value_plain or "", r.message or "", r.severity,
+                            _plain(r.root_shape or r.source_shape), r.component)
+                    for r in report.results]
+        return bool(report.conforms), findings
+    import pyshacl
+    import rdflib
+    from rdflib.namespace import SH
+
+    shapes = rdflib.Graph().parse(data=shapes_turtle, format="turtle")
+    graph = rdflib.Graph().parse(data=data, format="nt" if data_format == "ntriples" else
+                                 data_format)
+    conforms, report, _ = pyshacl.validate(graph, shacl_graph=shapes, inference="none",
+                                           allow_warnings=True)
+    return bool(conforms), findings_from_report(report, shapes, SH)

@@ -1,0 +1,71 @@
+"""``dpgkg validate``: inputs -> record subgraphs -> engine -> per-indicator report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from dpgkg.namespaces import DPG, PROV, RDF, IRIs
+from dpgkg.problems import Problem
+from dpgkg.store import OxigraphStore, StoreError
+from dpgkg.validation.engine import Finding, validate_graphs
+from dpgkg.validation.inputs import collect, pointer_indicator
+from dpgkg.validation.report import SCHEMA_SHAPE, ValidationReport, assemble, record_id
+from dpgkg.validation.shapes import ShapesGraph
+from dpgkg.validation.subgraphs import dataset_ntriples, record_graphs_from_ntriples
+
+
+def _subjects(store: ox.Store, predicate: str, obj: str | None = None) -> set[str]:
+    o = ox.NamedNode(obj) if obj else None
+    return {q.subject.value for q in store.quads_for_pattern(None, ox.NamedNode(predicate), o)
+            if isinstance(q.subject, ox.NamedNode)}
+
+
+def validate_dataset(store: ox.Store, shapes: ShapesGraph, problems: list[Problem],
+                     iris: IRIs, engine: str = "shacl", workers: int | None = None
+                     ) -> ValidationReport:
+    """Validate every record in STORE (all graphs) and fold in the file problems."""
+    records = _subjects(store, str(RDF.type), str(DPG.DigitalProduct))
+    screened = _subjects(store, str(DPG.screening)) & records
+    # A record was nominated when its nominee file was read (even if its name was not).
+    nominated = {q.subject.value for q in store.quads_for_pattern(
+        None, ox.NamedNode(str(PROV.wasDerivedFrom)), None)
+        if isinstance(q.subject, ox.NamedNode) and "/id/source/nominees/" in str(q.object)}
+    nominated &= records
+    graphs = record_graphs_from_ntriples(dataset_ntriples(store))
+    findings = validate_graphs(graphs, shapes.turtle, engine, workers, expected=len(records))
+    indicator_of = dict(shapes.indicators)
+    indicator_of[SCHEMA_SHAPE] = ""
+    for p in problems:
+        rid = Path(p.file).stem
+        iri = iris.record(rid)
+        records.add(iri)
+        indicator = pointer_indicator(p.file, p.pointer)
+        shape = f"{SCHEMA_SHAPE}-{indicator}" if indicator else SCHEMA_SHAPE
+        indicator_of[shape] = indicator
+        findings.append(Finding(iri, p.pointer, "", f"{p.file}: {p.reason}", "Violation",
+                                shape, "RegistrySchema"))
+    return assemble(records, findings, indicator_of, screened, nominated)
+
+
+def validate_paths(paths: list[Path], shapes: ShapesGraph, iris: IRIs, engine: str = "shacl",
+                   workers: int | None = None) -> ValidationReport:
+    inputs = collect(paths, iris)
+    return validate_dataset(inputs.store, shapes, inputs.problems, iris, engine, workers)
+
+
+def validate_store(store: OxigraphStore, shapes: ShapesGraph, iris: IRIs,
+                   engine: str = "shacl", workers: int | None = None) -> ValidationReport:
+    """Validate the built registry graph (read into memory once; records are independent)."""
+    mem = ox.Store()
+    graph = iris.graph("registry")
+    if graph not in store.named_graphs():
+        raise StoreError(f"no registry graph in {store.directory}: run 'dpgkg build' first")
+    with store.reading() as disk:
+        data = disk.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
+    mem.bulk_load(data, ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph))
+    return validate_dataset(mem, shapes, [], iris, engine, workers)
+
+
+__all__ = ["record_id", "validate_dataset", "validate_paths", "validate_store"]
