@@ -32,6 +32,7 @@ REGISTRY_GRAPH = "registry"
 SDG_GRAPH = "sdg"
 ONTOLOGY_GRAPH = "ontology"
 VALIDATION_GRAPH = "validation"
+INFERRED_GRAPH = "inferred"
 
 
 def no_progress(items: Iterable[T], _label: str, _total: int | None) -> Iterable[T]:
@@ -167,24 +168,24 @@ def ontology_graph_data(settings: Settings) -> list[GraphData]:
     return _file_graph(settings, ONTOLOGY_GRAPH, "dpgkg ontology", parts, sha, path.name)
 
 
-def _teed(chunks: Iterable[bytes], tee: ox.Store) -> Iterator[bytes]:
-    """Pass chunks on, keeping an in-memory copy for validation (cheaper than re-reading)."""
+def _teed(chunks: Iterable[bytes], tee: list[bytes]) -> Iterator[bytes]:
+    """Pass chunks on, keeping them for validation (cheaper than reading the store back)."""
     for chunk in chunks:
-        tee.bulk_load(chunk, ox.RdfFormat.N_QUADS)
+        tee.append(chunk)
         yield chunk
 
 
-def validation_chunks(tee: ox.Store, settings: Settings, report: BuildReport
+def validation_chunks(tee: list[bytes], settings: Settings, report: BuildReport
                       ) -> Iterator[bytes]:
     """Validate the registry just mapped and yield the sh:ValidationReport as N-Quads."""
-    from dpgkg.validation.run import validate_dataset
+    from dpgkg.validation.run import validate_text
     from dpgkg.validation.shapes import ShapesGraph
 
     iris = IRIs(settings.base_iri)
     graph = iris.graph(VALIDATION_GRAPH)
     started = now()
     shapes = ShapesGraph.load()
-    result = validate_dataset(tee, shapes, [], iris)
+    result = validate_text(b"".join(tee).decode("utf-8"), shapes, [], iris)
     out = result.quads(graph, f"{graph}/report")
     report.conforming = sum(r.conforms for r in result.records)
     sha = hashlib.sha256(shapes.turtle.encode()).hexdigest()
@@ -198,8 +199,38 @@ def validation_chunks(tee: ox.Store, settings: Settings, report: BuildReport
     yield out.take()
 
 
+def inference_chunks(tee: list[bytes], settings: Settings, report: BuildReport
+                     ) -> Iterator[bytes]:
+    """OWL-RL inferences over the registry just mapped, as N-Quads of the inferred graph."""
+    from dpgkg.reasoning import infer
+
+    iris = IRIs(settings.base_iri)
+    graph = iris.graph(INFERRED_GRAPH)
+    started = now()
+    text = b"".join(tee).decode("utf-8")
+    triples = "".join(_strip_graph(line) for line in text.splitlines(keepends=True))
+    inferred = infer(triples, ontology_file())
+    out = QuadWriter(graph)
+    data = inferred.serialize(format="nt", encoding="utf-8")
+    out.lines.extend(line[:-2] + f"<{graph}> .\n" for line in
+                     data.decode("utf-8").splitlines(keepends=True) if line.strip())
+    sha = hashlib.sha256(ontology_file().read_bytes()).hexdigest()
+    describe(out, iris, GraphOrigin(graph, "OWL-RL inferences (owlrl) over the registry",
+                                    iris.source_file(f"{ONTOLOGY_GRAPH}/{sha}"), sha,
+                                    started, location=ontology_file().name,
+                                    counts={"inferredTriple": len(inferred)}), now())
+    report.quads += len(out)
+    yield out.take()
+
+
+def _strip_graph(line: str) -> str:
+    """An N-Quads line of dpgkg's writer as an N-Triples line (drop the graph name)."""
+    return line[: line.rstrip(" .\n").rfind(" ")] + " .\n"
+
+
 def build(settings: Settings, progress: Progress = no_progress,
-          registry_sha256: str | None = None, validate: bool = True) -> BuildReport:
+          registry_sha256: str | None = None, validate: bool = True,
+          reason: bool = False) -> BuildReport:
     """Build every graph and swap them into the store at once.
 
     Raises RegistrySourceError / SdgSourceError / StoreError for unusable input; record
@@ -212,7 +243,7 @@ def build(settings: Settings, progress: Progress = no_progress,
     report = BuildReport(registry=settings.registry, store=str(settings.store))
     iris = IRIs(settings.base_iri)
     chunks: Iterable[bytes] = registry_chunks(source, settings, report, progress)
-    tee = ox.Store() if validate else None
+    tee: list[bytes] | None = [] if validate or reason else None
     if tee is not None:
         chunks = _teed(chunks, tee)
     # Graphs load in this order, so the validation graph is made after the registry's.
@@ -222,7 +253,11 @@ def build(settings: Settings, progress: Progress = no_progress,
         iris.graph(SDG_GRAPH): sdg_graph_data(settings),
         iris.graph(ONTOLOGY_GRAPH): ontology_graph_data(settings),
     }
-    if tee is not None:
+    if reason and tee is not None:
+        graphs[iris.graph(INFERRED_GRAPH)] = [GraphData(
+            iris.graph(INFERRED_GRAPH), ox.RdfFormat.N_QUADS,
+            chunks=inference_chunks(tee, settings, report))]
+    if validate and tee is not None:
         graphs[iris.graph(VALIDATION_GRAPH)] = [GraphData(
             iris.graph(VALIDATION_GRAPH), ox.RdfFormat.N_QUADS,
             chunks=validation_chunks(tee, settings, report))]

@@ -34,23 +34,25 @@ def integer(value: int) -> str:
 class QuadWriter:
     """Collects N-Quads lines for one named graph."""
 
-    __slots__ = ("_bnodes", "graph", "lines")
+    __slots__ = ("_bnodes", "_tail", "graph", "lines")
 
-    def __init__(self, graph: str) -> None:
-        self.graph = f"<{graph}>"
+    def __init__(self, graph: str | None) -> None:
+        # No graph: plain N-Triples (what the validator reads fastest).
+        self.graph = f"<{graph}>" if graph else ""
+        self._tail = f" {self.graph} .\n" if graph else " .\n"
         self.lines: list[str] = []
         self._bnodes = 0
 
     def add(self, s: str, p: str, o: str) -> None:
         """Add a quad; S and O are already-written terms (``iri()``, ``literal()``, blank)."""
-        self.lines.append(f"{s} <{p}> {o} {self.graph} .\n")
+        self.lines.append(f"{s} <{p}> {o}{self._tail}")
 
     def rel(self, s: str, p: str, o: str) -> None:
         """Add a quad whose subject and object are IRIs given as plain strings."""
-        self.lines.append(f"<{s}> <{p}> <{o}> {self.graph} .\n")
+        self.lines.append(f"<{s}> <{p}> <{o}>{self._tail}")
 
     def text(self, s: str, p: str, value: str, datatype: str | None = None) -> None:
-        self.lines.append(f"<{s}> <{p}> {literal(value, datatype)} {self.graph} .\n")
+        self.lines.append(f"<{s}> <{p}> {literal(value, datatype)}{self._tail}")
 
     def bnode(self) -> str:
         self._bnodes += 1

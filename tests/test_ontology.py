@@ -14,7 +14,7 @@ from pathlib import Path
 import owlrl
 import pytest
 from owlrl.Namespaces import ERRNS
-from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
@@ -22,6 +22,19 @@ ROOT = Path(__file__).resolve().parent.parent  # the repository root is the pare
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from dpgkg.namespaces import (  # noqa: E402
+    DCAT,
+    DCTERMS,
+    DOAP,
+    DPG,
+    FOAF,
+    ORG,
+    PROV,
+    SCHEMA,
+    SDG,
+    VANN,
+    XSD,
+)
 from dpgkg.registry.fields import (  # noqa: E402
     ANSWERS,
     KIND_CLASSES,
@@ -35,17 +48,6 @@ from dpgkg.registry.fields import (  # noqa: E402
 ONTOLOGY_FILE = ROOT / "ontology" / "dpgkg.ttl"
 ONTOLOGY = URIRef("https://w3id.org/dpgkg/ontology")
 VERSION_IRI = URIRef("https://w3id.org/dpgkg/ontology/0.1.0")
-DPG = Namespace("https://w3id.org/dpgkg/ontology#")
-DCTERMS = Namespace("http://purl.org/dc/terms/")
-DCAT = Namespace("http://www.w3.org/ns/dcat#")
-DOAP = Namespace("http://usefulinc.com/ns/doap#")
-FOAF = Namespace("http://xmlns.com/foaf/0.1/")
-ORG = Namespace("http://www.w3.org/ns/org#")
-PROV = Namespace("http://www.w3.org/ns/prov#")
-SCHEMA = Namespace("https://schema.org/")
-VANN = Namespace("http://purl.org/vocab/vann/")
-SDG = Namespace("http://metadata.un.org/sdg/")
-XSD = Namespace("http://www.w3.org/2001/XMLSchema#")  # rdflib's XSD warns when pytest probes it
 CC_BY_4 = URIRef("https://creativecommons.org/licenses/by/4.0/")
 
 #: The kinds of OWL entity a declaration can give; an IRI may have exactly one.

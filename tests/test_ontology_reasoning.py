@@ -24,6 +24,8 @@ import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
+from dpgkg.namespaces import DPG, ORG, PROV, SDG, XSD
+
 owlready2 = pytest.importorskip("owlready2", reason="owlready2 (HermiT runner) is not installed")
 
 pytestmark = pytest.mark.skipif(
@@ -33,11 +35,6 @@ pytestmark = pytest.mark.skipif(
 
 ROOT = Path(__file__).resolve().parent.parent
 ONTOLOGY_FILE = ROOT / "ontology" / "dpgkg.ttl"
-DPG = Namespace("https://w3id.org/dpgkg/ontology#")
-ORG = Namespace("http://www.w3.org/ns/org#")
-PROV = Namespace("http://www.w3.org/ns/prov#")
-SDG = Namespace("http://metadata.un.org/sdg/")
-XSD = Namespace("http://www.w3.org/2001/XMLSchema#")  # rdflib's XSD warns when pytest probes it
 EX = Namespace("https://example.org/id/")
 
 #: The datatypes of the OWL 2 datatype map (OWL 2 Structural Specification, section 4), which are

@@ -133,6 +133,13 @@ def test_rdf_input_and_parse_errors(tmp_path: Path) -> None:
     assert from_store.exit_code == 0 and len(json.loads(from_store.output)["records"]) == 2
 
 
+def test_only_unparseable_rdf_exits_2(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.ttl"
+    broken.write_text('@prefix ex: <http://e/> .\nex:a ex:b "unterminated .\n')
+    result = CliRunner().invoke(main, ["validate", str(broken)])
+    assert result.exit_code == 2 and "line 2" in result.output
+
+
 def test_shapes_that_do_not_parse_exit_2(tmp_path: Path) -> None:
     bad = tmp_path / "bad.ttl"
     bad.write_text("@prefix sh: <http://www.w3.org/ns/shacl#> .\n<a> sh:path .\n")
@@ -201,3 +208,53 @@ def test_subgraph_engine_equals_whole_graph_pyshacl(registry_dir: Path) -> None:
            for f in findings_from_report(report, shapes.graph, SH)}
     assert ours == ref
     assert len(ours) > 50  # the comparison has something to compare
+
+
+def test_build_reason_materialises_owl_rl_inferences(tmp_path: Path) -> None:
+    """--reason: the inferred graph holds what OWL-RL adds (e.g. a DPG-stage product is a
+    dpg:DigitalPublicGood; an owner is a dcterms:rightsHolder), and nothing asserted."""
+    runner = CliRunner()
+    store = tmp_path / "s"
+    result = runner.invoke(main, ["build", "--registry", str(FIXTURES / "registry"), "--store",
+                                  str(store), "--reason", "-q"])
+    assert result.exit_code == 0, result.output
+    ask = ("ASK { GRAPH <https://w3id.org/dpgkg/graph/inferred> { "
+           "<https://w3id.org/dpgkg/id/dpg/open-clinic> a dpg:DigitalPublicGood ; "
+           "dcterms:rightsHolder ?owner } }")
+    out = runner.invoke(main, ["query", ask, "--format", "json", "--store", str(store)])
+    assert json.loads(out.output)["boolean"] is True
+    nominee = ("ASK { GRAPH <https://w3id.org/dpgkg/graph/inferred> { "
+               "<https://w3id.org/dpgkg/id/dpg/rain-atlas> a dpg:DigitalPublicGood } }")
+    out = runner.invoke(main, ["query", nominee, "--format", "json", "--store", str(store)])
+    assert json.loads(out.output)["boolean"] is False
+    asserted_again = ("ASK { GRAPH <https://w3id.org/dpgkg/graph/inferred> { "
+                      "?s schema:name ?n } }")
+    out = runner.invoke(main, ["query", asserted_again, "--format", "json", "--store",
+                               str(store)])
+    assert json.loads(out.output)["boolean"] is False
+
+
+def test_block_index_equals_parsed_index(registry_dir: Path) -> None:
+    """The fast path for registry JSON (mapper blocks) cuts the same subgraphs as parsing."""
+    from dpgkg.build import map_registry
+    from dpgkg.registry.reader import read_registry
+    from dpgkg.validation.subgraphs import BlockIndex, SubgraphIndex
+
+    batch = read_registry(registry_dir)
+    from dpgkg.rdfterms import QuadWriter
+    from dpgkg.registry.mapping import MapContext, map_record
+
+    out = QuadWriter(None)
+    ctx = MapContext(IRIs(), out, batch.problems)
+    blocks = []
+    for rec in batch.records:
+        start = len(out.lines)
+        map_record(ctx, rec)
+        blocks.append((IRIs().record(rec.record_id), out.lines[start:]))
+    fast, parsed = BlockIndex(blocks), SubgraphIndex("".join(out.lines))
+    assert fast.records == parsed.records
+    for record in fast.records:
+        assert sorted(fast.text(record).splitlines()) == sorted(parsed.text(record).splitlines())
+    from dpgkg.namespaces import DPG
+    assert fast.with_property(str(DPG.screening)) == parsed.with_property(str(DPG.screening))
+    assert map_registry  # the same mapper the build uses

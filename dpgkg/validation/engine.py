@@ -10,15 +10,13 @@ union of its records' results.
 
 from __future__ import annotations
 
+import multiprocessing as mp
 import os
-from collections import deque
-from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from itertools import islice
 from typing import Any
 
-from dpgkg.validation.subgraphs import RecordGraph
+from dpgkg.validation.subgraphs import BlockIndex, SubgraphIndex
 
 ENGINES = ("shacl", "pyshacl")
 BATCH = 100
@@ -74,9 +72,13 @@ def _validate_pyshacl(ntriples: str) -> list[Finding]:
     import rdflib
     from rdflib.namespace import SH
 
-    data = rdflib.Dataset()
-    data.parse(data=ntriples, format="nquads")
-    data = rdflib.Graph().parse(data=data.serialize(format="nt"), format="nt")
+    import pyoxigraph as ox
+
+    # Batches may carry graph names (N-Quads); pySHACL validates one graph: their union.
+    triples = (ox.Triple(q.subject, q.predicate, q.object)
+               for q in ox.parse(ntriples.encode("utf-8"), ox.RdfFormat.N_QUADS))
+    data = rdflib.Graph().parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES),
+                                format="nt")
     _, report, _ = pyshacl.validate(data, shacl_graph=_SHAPES, inference="none",
                                     allow_warnings=True)
     return findings_from_report(report, _SHAPES, SH)
@@ -146,48 +148,37 @@ def _named_shape(shape: Any, shapes: Any, sh: Any) -> Any:
     return shape
 
 
-def _run_batch(batch: list[RecordGraph]) -> list[tuple[str, list[Finding]]]:
-    data = "".join(g.ntriples for g in batch)
-    findings = _validate_shacl(data) if _ENGINE == "shacl" else _validate_pyshacl(data)
-    return [(batch[0].record if batch else "", findings)]
+_INDEX: SubgraphIndex | BlockIndex | None = None
 
 
-def _batches(graphs: Iterable[RecordGraph], size: int) -> Iterator[list[RecordGraph]]:
-    it = iter(graphs)
-    while batch := list(islice(it, size)):
-        yield batch
+def _run_range(bounds: tuple[int, int]) -> list[Finding]:
+    assert _INDEX is not None
+    records = _INDEX.records[bounds[0]:bounds[1]]
+    data = "".join(_INDEX.text(r) for r in records)
+    return _validate_shacl(data) if _ENGINE == "shacl" else _validate_pyshacl(data)
 
 
-def validate_graphs(graphs: Iterable[RecordGraph], shapes_turtle: str, engine: str = "shacl",
-                    workers: int | None = None, batch: int = BATCH,
-                    expected: int | None = None) -> list[Finding]:
-    """Validate record subgraphs; the findings of all batches, in batch order.
-
-    Batches are handed to the pool as the (lazy) GRAPHS produce them, with a bounded
-    number in flight, so extracting subgraphs here overlaps validating them there.
-    EXPECTED (a record count) lets small inputs skip the pool.
-    """
+def validate_index(index: SubgraphIndex | BlockIndex, shapes_turtle: str, engine: str = "shacl",
+                   workers: int | None = None, batch: int = BATCH) -> list[Finding]:
+    """Validate every record of INDEX in batches; forked workers share the index."""
+    global _INDEX
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r} (choose from {', '.join(ENGINES)})")
+    ranges = [(i, i + batch) for i in range(0, len(index.records), batch)]
     if workers is None:
         # Starting a pool costs ~0.3 s; only worth it when there is real work to share.
-        big = expected is None or expected >= PARALLEL_FROM * batch
-        workers = (os.cpu_count() or 1) if big else 1
-    batches = _batches(graphs, batch)
-    if workers <= 1:
-        _init(engine, shapes_turtle)
-        return [f for b in batches for _, found in _run_batch(b) for f in found]
-    out: list[Finding] = []
-    with ProcessPoolExecutor(workers, initializer=_init,
-                             initargs=(engine, shapes_turtle)) as pool:
-        pending: deque[Future[list[tuple[str, list[Finding]]]]] = deque()
-        for b in batches:
-            pending.append(pool.submit(_run_batch, b))
-            if len(pending) >= 4 * workers:
-                out.extend(f for _, found in pending.popleft().result() for f in found)
-        while pending:
-            out.extend(f for _, found in pending.popleft().result() for f in found)
-    return out
+        workers = (os.cpu_count() or 1) if len(ranges) >= PARALLEL_FROM else 1
+    _INDEX = index
+    try:
+        if workers <= 1 or "fork" not in mp.get_all_start_methods():
+            _init(engine, shapes_turtle)
+            return [f for r in ranges for f in _run_range(r)]
+        # fork: the workers inherit the index instead of receiving it pickled.
+        with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork"),
+                                 initializer=_init, initargs=(engine, shapes_turtle)) as pool:
+            return [f for found in pool.map(_run_range, ranges, chunksize=4) for f in found]
+    finally:
+        _INDEX = None
 
 
 def validate_data(data: str, data_format: str, shapes_turtle: str, engine: str = "shacl"

@@ -6,14 +6,14 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from dpgkg.namespaces import DPG, PROV, RDF, IRIs
+from dpgkg.namespaces import DPG, PROV, IRIs
 from dpgkg.problems import Problem
 from dpgkg.store import OxigraphStore, StoreError
-from dpgkg.validation.engine import Finding, validate_graphs
+from dpgkg.validation.engine import Finding, validate_index
 from dpgkg.validation.inputs import collect, pointer_indicator
 from dpgkg.validation.report import SCHEMA_SHAPE, ValidationReport, assemble, record_id
 from dpgkg.validation.shapes import ShapesGraph
-from dpgkg.validation.subgraphs import dataset_ntriples, record_graphs_from_ntriples
+from dpgkg.validation.subgraphs import BlockIndex, SubgraphIndex, dataset_ntriples
 
 
 def _subjects(store: ox.Store, predicate: str, obj: str | None = None) -> set[str]:
@@ -22,19 +22,21 @@ def _subjects(store: ox.Store, predicate: str, obj: str | None = None) -> set[st
             if isinstance(q.subject, ox.NamedNode)}
 
 
-def validate_dataset(store: ox.Store, shapes: ShapesGraph, problems: list[Problem],
-                     iris: IRIs, engine: str = "shacl", workers: int | None = None
-                     ) -> ValidationReport:
-    """Validate every record in STORE (all graphs) and fold in the file problems."""
-    records = _subjects(store, str(RDF.type), str(DPG.DigitalProduct))
-    screened = _subjects(store, str(DPG.screening)) & records
+def validate_text(text: str, shapes: ShapesGraph, problems: list[Problem], iris: IRIs,
+                  engine: str = "shacl", workers: int | None = None) -> ValidationReport:
+    """Validate every record in TEXT (N-Triples or N-Quads) and fold in file problems."""
+    return validate_index_of(SubgraphIndex(text), shapes, problems, iris, engine, workers)
+
+
+def validate_index_of(index: SubgraphIndex | BlockIndex, shapes: ShapesGraph,
+                      problems: list[Problem], iris: IRIs, engine: str = "shacl",
+                      workers: int | None = None) -> ValidationReport:
+    """Validate every record of INDEX and fold in the file problems as results."""
+    records = set(index.records)
+    screened = index.with_property(str(DPG.screening))
     # A record was nominated when its nominee file was read (even if its name was not).
-    nominated = {q.subject.value for q in store.quads_for_pattern(
-        None, ox.NamedNode(str(PROV.wasDerivedFrom)), None)
-        if isinstance(q.subject, ox.NamedNode) and "/id/source/nominees/" in str(q.object)}
-    nominated &= records
-    graphs = record_graphs_from_ntriples(dataset_ntriples(store))
-    findings = validate_graphs(graphs, shapes.turtle, engine, workers, expected=len(records))
+    nominated = index.with_property(str(PROV.wasDerivedFrom), "/id/source/nominees/")
+    findings = validate_index(index, shapes.turtle, engine, workers)
     indicator_of = dict(shapes.indicators)
     indicator_of[SCHEMA_SHAPE] = ""
     for p in problems:
@@ -49,23 +51,33 @@ def validate_dataset(store: ox.Store, shapes: ShapesGraph, problems: list[Proble
     return assemble(records, findings, indicator_of, screened, nominated)
 
 
+def validate_dataset(store: ox.Store, shapes: ShapesGraph, problems: list[Problem],
+                     iris: IRIs, engine: str = "shacl", workers: int | None = None
+                     ) -> ValidationReport:
+    """Validate every record in an Oxigraph store (all graphs)."""
+    return validate_text(dataset_ntriples(store), shapes, problems, iris, engine, workers)
+
+
 def validate_paths(paths: list[Path], shapes: ShapesGraph, iris: IRIs, engine: str = "shacl",
                    workers: int | None = None) -> ValidationReport:
     inputs = collect(paths, iris)
-    return validate_dataset(inputs.store, shapes, inputs.problems, iris, engine, workers)
+    if inputs.blocks and not inputs.texts:  # registry JSON only: the fast path
+        return validate_index_of(BlockIndex(inputs.blocks), shapes, inputs.problems, iris,
+                                 engine, workers)
+    text = "".join(inputs.texts) + "".join(line for _, lines in inputs.blocks
+                                           for line in lines)
+    return validate_text(text, shapes, inputs.problems, iris, engine, workers)
 
 
 def validate_store(store: OxigraphStore, shapes: ShapesGraph, iris: IRIs,
                    engine: str = "shacl", workers: int | None = None) -> ValidationReport:
     """Validate the built registry graph (read into memory once; records are independent)."""
-    mem = ox.Store()
     graph = iris.graph("registry")
     if graph not in store.named_graphs():
         raise StoreError(f"no registry graph in {store.directory}: run 'dpgkg build' first")
     with store.reading() as disk:
         data = disk.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
-    mem.bulk_load(data, ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph))
-    return validate_dataset(mem, shapes, [], iris, engine, workers)
+    return validate_text(data.decode("utf-8"), shapes, [], iris, engine, workers)
 
 
 __all__ = ["record_id", "validate_dataset", "validate_paths", "validate_store"]
