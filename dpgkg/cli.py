@@ -51,7 +51,7 @@ def main(ctx: click.Context) -> None:
     ctx.obj = Settings.from_env()
 
 
-def _progress(quiet: bool):  # type: ignore[no-untyped-def]
+def _progress(quiet: bool):
     """A progress wrapper for build(): a rich bar on a terminal, nothing when quiet."""
 
     def wrap(items: Iterable[T], label: str, total: int | None) -> Iterable[T]:
@@ -276,7 +276,7 @@ def _as_turtle(nquads: bytes) -> bytes:
 
     triples = (ox.Triple(q.subject, q.predicate, q.object)
                for q in ox.parse(nquads, ox.RdfFormat.N_QUADS))
-    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES) or b""
 
 
 @main.command("stats")

@@ -36,6 +36,7 @@ def export_rdf(settings: Settings, fmt: ox.RdfFormat, out: Path | None,
         else:
             with store.reading() as st:
                 triples = st.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+                assert isinstance(triples, ox.QueryTriples)
                 prefixes = PREFIXES if fmt is ox.RdfFormat.TURTLE else None
                 ox.serialize(triples, sink, fmt, prefixes=prefixes)
     finally:

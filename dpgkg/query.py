@@ -122,7 +122,9 @@ def substitute(sparql: str, values: dict[str, ox.Literal | ox.NamedNode]) -> str
     can only ever be one term: it cannot close a string or add a clause to the query.
     """
     for name, term in values.items():
-        sparql = re.sub(rf"[?$]_{re.escape(name)}\b", lambda _m, t=str(term): t, sparql)
+        # Doubled backslashes: re.sub would read "\n" or "\g<0>" in a replacement string.
+        written = str(term).replace("\\", "\\\\")
+        sparql = re.sub(rf"[?$]_{re.escape(name)}\b", written, sparql)
     return sparql
 
 
@@ -138,7 +140,8 @@ def run_query(store: OxigraphStore, sparql: str, fmt: str,
         if isinstance(result, ox.QueryTriples):
             graph_fmt = GRAPH_FORMATS.get(fmt, ox.RdfFormat.TURTLE)
             return ox.serialize(result, format=graph_fmt,
-                                prefixes=PREFIXES if graph_fmt is ox.RdfFormat.TURTLE else None)
+                                prefixes=PREFIXES if graph_fmt is ox.RdfFormat.TURTLE else None
+                                ) or b""
         if fmt == "table":
             if isinstance(result, ox.QueryBoolean):
                 return [["result"], ["true" if bool(result) else "false"]]
@@ -148,7 +151,7 @@ def run_query(store: OxigraphStore, sparql: str, fmt: str,
             return rows
         if fmt not in RESULT_FORMATS:
             raise QueryError(f"format {fmt!r} needs a CONSTRUCT or DESCRIBE query")
-        return result.serialize(format=RESULT_FORMATS[fmt])
+        return result.serialize(format=RESULT_FORMATS[fmt]) or b""
 
 
 def _cell(term: object) -> str:

@@ -21,10 +21,14 @@ SELECT (COUNT(DISTINCT ?r) AS ?records) (COUNT(DISTINCT ?o) AS ?organizations)
 }"""
 
 
+def _value(term: object) -> str:
+    """The lexical value of a result term ("" when unbound)."""
+    return str(getattr(term, "value", "")) if term is not None else ""
+
+
 def _pairs(result: object) -> dict[str, int]:
     assert isinstance(result, MaterialisedSolutions)
-    return {str(row[0].value if row[0] is not None else ""): int(row[1].value)  # type: ignore[union-attr]
-            for row in result}
+    return {_value(row[0]): int(_value(row[1])) for row in result.rows}
 
 
 def collect_stats(store: OxigraphStore) -> dict[str, Any]:
@@ -37,6 +41,5 @@ def collect_stats(store: OxigraphStore) -> dict[str, Any]:
         "quads": store.count(),
         "graphs": _pairs(store.query(_BY_GRAPH, union_default_graph=False)),
         "records_by_status": _pairs(store.query(_BY_STATUS)),
-        "totals": {v: int(t.value) if t is not None else 0  # type: ignore[union-attr]
-                   for v, t in zip(totals.variables, row, strict=True)},
+        "totals": {v: int(_value(t) or 0) for v, t in zip(totals.variables, row, strict=True)},
     }

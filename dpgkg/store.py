@@ -218,17 +218,16 @@ class OxigraphStore:
 
 
 def _load(store: ox.Store, part: GraphData, target: ox.NamedNode) -> None:
-    if part.format in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
-        # Quads formats name their graphs; dpgkg's writers always name TARGET.
-        kwargs: dict[str, object] = {}
-    else:
-        kwargs = {"to_graph": target}
+    # Quads formats name their graphs (dpgkg's writers always name TARGET); triples go there.
+    to_graph = None if part.format in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG) else target
     if part.chunks is not None:
-        _load_chunks(store, part, kwargs)
+        _load_chunks(store, part, to_graph)
     elif part.path is not None:
-        store.bulk_load(path=str(part.path), format=part.format, base_iri=part.base_iri, **kwargs)
+        store.bulk_load(path=str(part.path), format=part.format, base_iri=part.base_iri,
+                        to_graph=to_graph)
     else:
-        store.bulk_load(part.data or b"", part.format, base_iri=part.base_iri, **kwargs)
+        store.bulk_load(part.data or b"", part.format, base_iri=part.base_iri,
+                        to_graph=to_graph)
 
 
 #: Loader threads: pyoxigraph releases the GIL while bulk loading, and on two cores two
@@ -236,7 +235,7 @@ def _load(store: ox.Store, part: GraphData, target: ox.NamedNode) -> None:
 LOADER_THREADS = 2
 
 
-def _load_chunks(store: ox.Store, part: GraphData, kwargs: dict[str, object]) -> None:
+def _load_chunks(store: ox.Store, part: GraphData, to_graph: ox.NamedNode | None) -> None:
     """Bulk-load chunks in loader threads while this thread produces the next chunks.
 
     The queue is short so memory stays bounded; a loader's failure stops production and
@@ -250,7 +249,7 @@ def _load_chunks(store: ox.Store, part: GraphData, kwargs: dict[str, object]) ->
             if failure:
                 continue  # drain so the producer never blocks after a failure
             try:
-                store.bulk_load(chunk, part.format, base_iri=part.base_iri, **kwargs)
+                store.bulk_load(chunk, part.format, base_iri=part.base_iri, to_graph=to_graph)
             except BaseException as exc:  # re-raised in the producing thread
                 failure.append(exc)
 

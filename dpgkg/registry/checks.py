@@ -160,7 +160,7 @@ def _old_format_problems(kind: str, data: dict[str, Any], file: str) -> list[Pro
 
 
 def _licence_problems(data: dict[str, Any], file: str) -> list[Problem]:
-    out = []
+    out: list[Problem] = []
     licences = data.get("license")
     if not isinstance(licences, list):
         return out

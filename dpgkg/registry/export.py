@@ -37,7 +37,8 @@ def index_quads(quads: Iterable[ox.Quad]) -> Index:
     """subject -> predicate -> objects, for one pass over a graph."""
     idx: Index = defaultdict(lambda: defaultdict(list))
     for q in quads:
-        idx[_key(q.subject)][q.predicate.value].append(q.object)
+        if not isinstance(q.subject, ox.Triple) and not isinstance(q.object, ox.Triple):
+            idx[_key(q.subject)][q.predicate.value].append(q.object)
     return idx
 
 
@@ -72,7 +73,7 @@ class RegistryExporter:
 
     def seq(self, container: str) -> list[str]:
         """The members of an rdf:Seq in order (rdf:_1, rdf:_2, …)."""
-        members = []
+        members: list[tuple[int, str]] = []
         for p, objs in self.idx.get(container, {}).items():
             if p.startswith(_MEMBER):
                 tail = p[len(_MEMBER):]

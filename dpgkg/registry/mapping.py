@@ -300,11 +300,10 @@ class _RecordMapper:
         self.out.rel(self.subject, DPG_ORGANIZATIONROLE, node)
         self.out.rel(node, TYPE, CLS_ORGANIZATIONROLE)
         self.out.add(iri(node), POSITION, integer(i + 1))
-        name = org.get("name")
-        if isinstance(name, str):
-            # A person can stand in as the organisation ("Jane Doe (person)"): when the
-            # record names the same person as contact, the name is personal data too.
-            name = self.scrub(name)
+        raw = org.get("name")
+        # A person can stand in as the organisation ("Jane Doe (person)"): when the
+        # record names the same person as contact, the name is personal data too.
+        name = self.scrub(raw) if isinstance(raw, str) else ""
         role = _ROLE_IRIS.get(org.get("org_type") or "")
         if role is not None:
             self.out.rel(node, DPG_ROLETYPE, role[0])

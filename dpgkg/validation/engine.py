@@ -68,11 +68,10 @@ def _validate_shacl(ntriples: str) -> list[Finding]:
 
 
 def _validate_pyshacl(ntriples: str) -> list[Finding]:
+    import pyoxigraph as ox
     import pyshacl
     import rdflib
     from rdflib.namespace import SH
-
-    import pyoxigraph as ox
 
     # Batches may carry graph names (N-Quads); pySHACL validates one graph: their union.
     triples = (ox.Triple(q.subject, q.predicate, q.object)

@@ -111,7 +111,7 @@ def read_rdf(path: Path, inputs: Inputs) -> None:
     # Through Oxigraph, whose N-Quads lines are in the canonical form the index expects.
     store = ox.Store()
     store.bulk_load(ds.serialize(format="nquads").encode(), ox.RdfFormat.N_QUADS)
-    inputs.texts.append(store.dump(format=ox.RdfFormat.N_QUADS).decode("utf-8"))
+    inputs.texts.append((store.dump(format=ox.RdfFormat.N_QUADS) or b"").decode("utf-8"))
 
 
 def collect(paths: list[Path], iris: IRIs) -> Inputs:

@@ -77,7 +77,7 @@ def validate_store(store: OxigraphStore, shapes: ShapesGraph, iris: IRIs,
         raise StoreError(f"no registry graph in {store.directory}: run 'dpgkg build' first")
     with store.reading() as disk:
         data = disk.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
-    return validate_text(data.decode("utf-8"), shapes, [], iris, engine, workers)
+    return validate_text((data or b"").decode("utf-8"), shapes, [], iris, engine, workers)
 
 
 __all__ = ["record_id", "validate_dataset", "validate_paths", "validate_store"]

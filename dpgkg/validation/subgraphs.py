@@ -117,7 +117,7 @@ def record_graphs_from_ntriples(ntriples: str) -> Iterator[RecordGraph]:
 
 def dataset_ntriples(store: ox.Store) -> str:
     """Every graph of STORE as one N-Quads text (one dump, written by Oxigraph)."""
-    return store.dump(format=ox.RdfFormat.N_QUADS).decode("utf-8")
+    return (store.dump(format=ox.RdfFormat.N_QUADS) or b"").decode("utf-8")
 
 
 def record_graphs(quads: Iterable[ox.Quad]) -> Iterator[RecordGraph]:
