@@ -7,6 +7,7 @@ import subprocess
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TypeVar
 
@@ -16,7 +17,7 @@ from dpgkg.config import Settings
 from dpgkg.namespaces import IRIs
 from dpgkg.problems import ProblemLog
 from dpgkg.provenance import GraphOrigin, describe, now
-from dpgkg.rdfterms import QuadWriter
+from dpgkg.rdfterms import QuadWriter, triples_of
 from dpgkg.registry.mapping import MapContext, map_record, map_shared_screenings
 from dpgkg.registry.reader import RegistryBatch, RegistryReader
 from dpgkg.registry.source import RegistrySource, resolve_registry
@@ -168,14 +169,26 @@ def ontology_graph_data(settings: Settings) -> list[GraphData]:
     return _file_graph(settings, ONTOLOGY_GRAPH, "dpgkg ontology", parts, sha, path.name)
 
 
-def _teed(chunks: Iterable[bytes], tee: list[bytes]) -> Iterator[bytes]:
-    """Pass chunks on, keeping them for validation (cheaper than reading the store back)."""
-    for chunk in chunks:
-        tee.append(chunk)
-        yield chunk
+class _Tee:
+    """The registry's N-Quads as they pass to the store, kept for validation and reasoning
+    (cheaper than reading the store back), joined once for both."""
+
+    def __init__(self) -> None:
+        self.chunks: list[bytes] = []
+
+    def passing(self, chunks: Iterable[bytes]) -> Iterator[bytes]:
+        for chunk in chunks:
+            self.chunks.append(chunk)
+            yield chunk
+
+    @cached_property
+    def data(self) -> bytes:
+        data = b"".join(self.chunks)
+        self.chunks.clear()
+        return data
 
 
-def validation_chunks(tee: list[bytes], settings: Settings, report: BuildReport
+def validation_chunks(tee: _Tee, settings: Settings, report: BuildReport
                       ) -> Iterator[bytes]:
     """Validate the registry just mapped and yield the sh:ValidationReport as N-Quads."""
     from dpgkg.validation.run import validate_text
@@ -185,7 +198,7 @@ def validation_chunks(tee: list[bytes], settings: Settings, report: BuildReport
     graph = iris.graph(VALIDATION_GRAPH)
     started = now()
     shapes = ShapesGraph.load()
-    result = validate_text(b"".join(tee).decode("utf-8"), shapes, [], iris)
+    result = validate_text(tee.data.decode("utf-8"), shapes, [], iris)
     out = result.quads(graph, f"{graph}/report")
     report.conforming = sum(r.conforms for r in result.records)
     sha = hashlib.sha256(shapes.turtle.encode()).hexdigest()
@@ -199,21 +212,19 @@ def validation_chunks(tee: list[bytes], settings: Settings, report: BuildReport
     yield out.take()
 
 
-def inference_chunks(tee: list[bytes], settings: Settings, report: BuildReport
+def inference_chunks(tee: _Tee, settings: Settings, report: BuildReport
                      ) -> Iterator[bytes]:
-    """OWL-RL inferences over the registry just mapped, as N-Quads of the inferred graph."""
+    """OWL-RL inferences over the registry just mapped, as N-Triples for the inferred graph."""
     from dpgkg.reasoning import infer
 
     iris = IRIs(settings.base_iri)
     graph = iris.graph(INFERRED_GRAPH)
     started = now()
-    text = b"".join(tee).decode("utf-8")
-    triples = "".join(_strip_graph(line) for line in text.splitlines(keepends=True))
-    inferred = infer(triples, ontology_file())
-    out = QuadWriter(graph)
+    inferred = infer(triples_of(tee.data).decode("utf-8"), ontology_file())
+    out = QuadWriter(None)  # triples: the loader puts them into the inferred graph
     data = inferred.serialize(format="nt", encoding="utf-8")
-    out.lines.extend(line[:-2] + f"<{graph}> .\n" for line in
-                     data.decode("utf-8").splitlines(keepends=True) if line.strip())
+    out.lines.extend(line for line in data.decode("utf-8").splitlines(keepends=True)
+                     if line.strip())
     sha = hashlib.sha256(ontology_file().read_bytes()).hexdigest()
     describe(out, iris, GraphOrigin(graph, "OWL-RL inferences (owlrl) over the registry",
                                     iris.source_file(f"{ONTOLOGY_GRAPH}/{sha}"), sha,
@@ -221,11 +232,6 @@ def inference_chunks(tee: list[bytes], settings: Settings, report: BuildReport
                                     counts={"inferredTriple": len(inferred)}), now())
     report.quads += len(out)
     yield out.take()
-
-
-def _strip_graph(line: str) -> str:
-    """An N-Quads line of dpgkg's writer as an N-Triples line (drop the graph name)."""
-    return line[: line.rstrip(" .\n").rfind(" ")] + " .\n"
 
 
 def build(settings: Settings, progress: Progress = no_progress,
@@ -243,9 +249,9 @@ def build(settings: Settings, progress: Progress = no_progress,
     report = BuildReport(registry=settings.registry, store=str(settings.store))
     iris = IRIs(settings.base_iri)
     chunks: Iterable[bytes] = registry_chunks(source, settings, report, progress)
-    tee: list[bytes] | None = [] if validate or reason else None
+    tee = _Tee() if validate or reason else None
     if tee is not None:
-        chunks = _teed(chunks, tee)
+        chunks = tee.passing(chunks)
     # Graphs load in this order, so the validation graph is made after the registry's.
     graphs = {
         iris.graph(REGISTRY_GRAPH): [
@@ -255,7 +261,7 @@ def build(settings: Settings, progress: Progress = no_progress,
     }
     if reason and tee is not None:
         graphs[iris.graph(INFERRED_GRAPH)] = [GraphData(
-            iris.graph(INFERRED_GRAPH), ox.RdfFormat.N_QUADS,
+            iris.graph(INFERRED_GRAPH), ox.RdfFormat.N_TRIPLES,
             chunks=inference_chunks(tee, settings, report))]
     if validate and tee is not None:
         graphs[iris.graph(VALIDATION_GRAPH)] = [GraphData(

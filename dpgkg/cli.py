@@ -263,19 +263,18 @@ def validate_cmd(ctx: click.Context, paths: tuple[Path, ...], use_store: Path | 
     if fmt == "json":
         click.echo(json.dumps(report.as_dict(), indent=2))
     elif fmt == "turtle":
-        quads = report.quads("urn:dpgkg:validation", "urn:dpgkg:validation:report")
-        sys.stdout.buffer.write(_as_turtle(quads.data()))
+        triples = report.quads(None, "urn:dpgkg:validation:report")
+        sys.stdout.buffer.write(_as_turtle(triples.data()))
     else:
         click.echo(report.text(), nl=False)
     ctx.exit(EXIT_OK if report.conforms else EXIT_FINDINGS)
 
 
-def _as_turtle(nquads: bytes) -> bytes:
-    """The report quads as Turtle (one graph), with dpgkg's prefixes."""
+def _as_turtle(ntriples: bytes) -> bytes:
+    """N-Triples as Turtle with dpgkg's prefixes."""
     from dpgkg.namespaces import PREFIXES
 
-    triples = (ox.Triple(q.subject, q.predicate, q.object)
-               for q in ox.parse(nquads, ox.RdfFormat.N_QUADS))
+    triples = ox.parse(ntriples, ox.RdfFormat.N_TRIPLES)
     return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES) or b""
 
 

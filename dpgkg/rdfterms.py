@@ -7,6 +7,8 @@ STRING_LITERAL_QUOTE); IRIs from the data are validated before they get here.
 
 from __future__ import annotations
 
+import pyoxigraph as ox
+
 from dpgkg.namespaces import XSD
 
 _ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
@@ -71,3 +73,10 @@ class QuadWriter:
 
     def __len__(self) -> int:
         return len(self.lines)
+
+
+def triples_of(nquads: bytes) -> bytes:
+    """N-Quads as N-Triples: the union of their graphs (graph names dropped)."""
+    quads = ox.parse(nquads, ox.RdfFormat.N_QUADS)
+    triples = (ox.Triple(q.subject, q.predicate, q.object) for q in quads)
+    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""

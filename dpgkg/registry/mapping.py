@@ -162,10 +162,11 @@ class _RecordMapper:
                                   Severity.INFO, "personal-data-removed")
         self.out.text(s, p, clean)
 
-    def url(self, s: str, p: str, value: Any, pointer: str) -> None:
-        """A URL field: the IRI when clean, else the prose kept as text plus the IRIs in it."""
+    def url(self, s: str, p: str, value: Any, pointer: str) -> tuple[str, ...]:
+        """A URL field: the IRI when clean, else the prose kept as text plus the IRIs in it.
+        Returns the IRIs written."""
         if is_blank(value):
-            return
+            return ()
         parsed = parse_url_field(self.scrub(value))
         for found in parsed.iris:
             self.out.rel(s, p, found)
@@ -174,6 +175,7 @@ class _RecordMapper:
             self.ctx.problems.add(self.file, pointer, f"not a single URL; kept as text with "
                                   f"{len(parsed.iris)} URL(s) extracted", Severity.INFO,
                                   "prose-url")
+        return parsed.iris
 
     def string_list(self, s: str, p: str, values: list[Any], pointer: str) -> None:
         """An ordered list of prose as an rdf:Seq at an IRI of its own (``<s>/<field>``).
@@ -290,9 +292,8 @@ class _RecordMapper:
         self.out.rel(node, TYPE, CLS_REPOSITORY)
         self.out.add(iri(node), POSITION, integer(i + 1))
         self.text(node, SCHEMA_NAME, repo.get("name"), f"/repositories/{i}/name")
-        self.url(node, DPG_REPOSITORYURL, repo.get("url"), f"/repositories/{i}/url")
-        parsed = parse_url_field(repo.get("url") or "")
-        for found in parsed.iris:
+        for found in self.url(node, DPG_REPOSITORYURL, repo.get("url"),
+                              f"/repositories/{i}/url"):
             self.out.rel(self.subject, SCHEMA_CODEREPOSITORY, found)
 
     def organization(self, i: int, org: dict[str, Any]) -> None:

@@ -16,6 +16,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
+from dpgkg.rdfterms import triples_of
 from dpgkg.validation.subgraphs import BlockIndex, SubgraphIndex
 
 ENGINES = ("shacl", "pyshacl")
@@ -59,28 +60,34 @@ def _plain(nt: str | None) -> str:
     return nt[1:-1] if nt.startswith("<") and nt.endswith(">") else nt
 
 
-def _validate_shacl(ntriples: str) -> list[Finding]:
-    report = _SHAPES.validate_text(ntriples, "nquads")  # N-Triples is valid N-Quads
+def _shacl_findings(report: Any) -> list[Finding]:
+    """Read the shacl engine's report into findings."""
     return [Finding(_plain(r.focus_node), _plain(r.path) if r.path else "",
                     r.value_plain or "", r.message or "", r.severity,
                     _plain(r.root_shape or r.source_shape), r.component)
             for r in report.results]
 
 
-def _validate_pyshacl(ntriples: str) -> list[Finding]:
-    import pyoxigraph as ox
+def _run_pyshacl(data: Any, shapes: Any) -> tuple[bool, list[Finding]]:
+    """pySHACL over an rdflib graph; (conforms, findings)."""
     import pyshacl
-    import rdflib
     from rdflib.namespace import SH
 
+    conforms, report, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none",
+                                           allow_warnings=True)
+    return bool(conforms), findings_from_report(report, shapes, SH)
+
+
+def _validate_shacl(ntriples: str) -> list[Finding]:
+    return _shacl_findings(_SHAPES.validate_text(ntriples, "nquads"))  # N-Triples ⊂ N-Quads
+
+
+def _validate_pyshacl(ntriples: str) -> list[Finding]:
+    import rdflib
+
     # Batches may carry graph names (N-Quads); pySHACL validates one graph: their union.
-    triples = (ox.Triple(q.subject, q.predicate, q.object)
-               for q in ox.parse(ntriples.encode("utf-8"), ox.RdfFormat.N_QUADS))
-    data = rdflib.Graph().parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES),
-                                format="nt")
-    _, report, _ = pyshacl.validate(data, shacl_graph=_SHAPES, inference="none",
-                                    allow_warnings=True)
-    return findings_from_report(report, _SHAPES, SH)
+    data = rdflib.Graph().parse(data=triples_of(ntriples.encode("utf-8")), format="nt")
+    return _run_pyshacl(data, _SHAPES)[1]
 
 
 def findings_from_report(report: Any, shapes: Any, sh: Any) -> list[Finding]:
@@ -191,18 +198,10 @@ def validate_data(data: str, data_format: str, shapes_turtle: str, engine: str =
         import shacl
 
         report = shacl.Shapes.from_turtle(shapes_turtle).validate_text(data, data_format)
-        findings = [Finding(_plain(r.focus_node), _plain(r.path) if r.path else "",
-                            r.value_plain or "", r.message or "", r.severity,
-                            _plain(r.root_shape or r.source_shape), r.component)
-                    for r in report.results]
-        return bool(report.conforms), findings
-    import pyshacl
+        return bool(report.conforms), _shacl_findings(report)
     import rdflib
-    from rdflib.namespace import SH
 
     shapes = rdflib.Graph().parse(data=shapes_turtle, format="turtle")
     graph = rdflib.Graph().parse(data=data, format="nt" if data_format == "ntriples" else
                                  data_format)
-    conforms, report, _ = pyshacl.validate(graph, shacl_graph=shapes, inference="none",
-                                           allow_warnings=True)
-    return bool(conforms), findings_from_report(report, shapes, SH)
+    return _run_pyshacl(graph, shapes)

@@ -22,6 +22,7 @@ from dpgkg.rdfterms import QuadWriter
 from dpgkg.registry.fields import SCREENING_FIELDS
 from dpgkg.registry.mapping import MapContext, map_record, map_shared_screenings
 from dpgkg.registry.reader import NOMINEE_DIR, SCREENING_DIR, RegistryReader, find_registry_root
+from dpgkg.validation.subgraphs import owner_of
 
 RDF_SUFFIXES = {".ttl": "turtle", ".nt": "nt", ".nq": "nquads", ".trig": "trig",
                 ".jsonld": "json-ld", ".rdf": "xml", ".owl": "xml", ".xml": "xml", ".n3": "n3"}
@@ -80,19 +81,18 @@ def read_registry_json(paths: list[Path], iris: IRIs, inputs: Inputs) -> None:
             reader = RegistryReader(root, lenient=True)
             out = QuadWriter(None)  # plain triples: the validator's fastest input
             ctx = MapContext(iris, out, reader.problems)
+            blocks: dict[str, list[str]] = {}
             for rec in reader:
                 start = len(out.lines)
                 map_record(ctx, rec)
-                inputs.blocks.append((iris.record(rec.record_id), out.lines[start:]))
+                blocks[iris.record(rec.record_id)] = out.lines[start:]
             tail = len(out.lines)
             map_shared_screenings(ctx, reader.shared_screenings())
             for line in out.lines[tail:]:  # sameScreeningAs links: to their record's block
-                subject = line[1:line.index(">")]
-                rid = subject.rsplit("/screening", 1)[0]
-                for iri, lines in reversed(inputs.blocks):
-                    if iri == rid:
-                        lines.append(line)
-                        break
+                owner = owner_of(line[1:line.index(">")], blocks)
+                if owner is not None:
+                    blocks[owner].append(line)
+            inputs.blocks.extend(blocks.items())
             for p in reader.problems:
                 if p.severity is Severity.ERROR:
                     inputs.problems.append(p)

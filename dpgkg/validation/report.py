@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from dpgkg.namespaces import DPG, RDF, SH, XSD
 from dpgkg.rdfterms import QuadWriter, literal
 from dpgkg.validation.engine import Finding
+from dpgkg.validation.subgraphs import owner_of
 
 INDICATORS = tuple(str(n) for n in range(1, 10))
 #: Indicators that need the screening answers (3-9) or the nominee record (1-2).
@@ -101,8 +102,9 @@ class ValidationReport:
         lines.append(f"{total} records, {total - failing} conform, {failing} with violations")
         return "\n".join(lines) + "\n"
 
-    def quads(self, graph: str, report_iri: str) -> QuadWriter:
-        """The sh:ValidationReport as N-Quads in GRAPH (results get IRIs of their own)."""
+    def quads(self, graph: str | None, report_iri: str) -> QuadWriter:
+        """The sh:ValidationReport as N-Quads in GRAPH, or N-Triples for None (results get
+        IRIs of their own)."""
         out = QuadWriter(graph)
         out.rel(report_iri, str(RDF.type), str(SH.ValidationReport))
         # SHACL's sh:conforms: false as soon as there is any result, warnings included
@@ -137,15 +139,6 @@ def record_id(iri: str) -> str:
     return iri.rsplit("/id/dpg/", 1)[-1].split("/", 1)[0]
 
 
-def owner_record(focus: str, records: dict[str, RecordReport]) -> RecordReport | None:
-    node = focus
-    for _ in range(4):
-        if node in records:
-            return records[node]
-        node = node.rsplit("/", 1)[0]
-    return None
-
-
 def assemble(record_iris: Iterable[str], findings: Iterable[Finding],
              indicator_of: dict[str, str], screened: set[str], nominated: set[str]
              ) -> ValidationReport:
@@ -153,9 +146,10 @@ def assemble(record_iris: Iterable[str], findings: Iterable[Finding],
     records = {iri: RecordReport(record_id(iri), iri, iri in nominated, iri in screened)
                for iri in sorted(record_iris)}
     for f in findings:
-        rec = owner_record(f.focus, records)
-        if rec is None:
+        owner = owner_of(f.focus, records)
+        if owner is None:
             continue
+        rec = records[owner]
         rec.results.append(Result(indicator_of.get(f.shape, ""), f.severity, f.focus, f.path,
                                   f.value, f.message, f.shape))
     for rec in records.values():

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -32,7 +32,7 @@ class RecordGraph:
     ntriples: str
 
 
-def _owner(subject: str, records: set[str]) -> str | None:
+def owner_of(subject: str, records: Container[str]) -> str | None:
     """The record a node belongs to: itself, or the nearest record IRI above it."""
     node = subject
     for _ in range(4):  # record/screening/typesOfDataCollected is the deepest
@@ -72,7 +72,7 @@ class SubgraphIndex:
         self.owned: dict[str, list[str]] = defaultdict(list)
         self._not_owned: set[str] = set()
         for key in self.by_subject:
-            owner = _owner(key, records)
+            owner = owner_of(key, records)
             if owner is not None:
                 self.owned[owner].append(key)
             else:
