@@ -6,7 +6,7 @@ import json
 import sys
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import click
 import pyoxigraph as ox
@@ -15,13 +15,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from dpgkg import __version__
-from dpgkg.build import BuildReport, build
 from dpgkg.config import Settings
 from dpgkg.problems import Severity
 from dpgkg.query import QueryError, named_queries, resolve_query, run_query, typed_params
-from dpgkg.registry.source import RegistrySourceError
-from dpgkg.sdg import SdgSourceError
 from dpgkg.store import OxigraphStore, StoreError
+
+if TYPE_CHECKING:
+    from dpgkg.build import BuildReport
 
 T = TypeVar("T")
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
@@ -97,6 +97,12 @@ def build_cmd(ctx: click.Context, registry: str | None, registry_sha256: str | N
     Each bad file gets one line (file, JSON pointer, reason); the rest is built.
     Exits 1 when any file had errors, 2 when the input cannot be used at all.
     """
+    # Imported here: `dpgkg serve` and `dpgkg query` need none of the build's modules
+    # (rdflib, jsonschema, requests: ~25 MB of a long-running server's memory).
+    from dpgkg.build import build
+    from dpgkg.registry.source import RegistrySourceError
+    from dpgkg.sdg import SdgSourceError
+
     settings = _settings(ctx, registry=registry, sdg=sdg, store=store, base_iri=base_iri)
     try:
         report = build(settings, progress=_progress(quiet), registry_sha256=registry_sha256,
@@ -302,6 +308,31 @@ def stats_cmd(ctx: click.Context, fmt: str, store: Path | None) -> None:
                 click.echo(f"  {k}: {v}")
         else:
             click.echo(f"{key}: {value}")
+
+
+@main.command("serve")
+@store_option
+@click.option("--host", help="Address to listen on [env DPGKG_HOST; default 127.0.0.1].")
+@click.option("--port", type=int, help="Port [env DPGKG_PORT; default 8000].")
+@click.option("--workers", type=click.IntRange(1, 64), help="Query worker processes "
+              "[env DPGKG_WORKERS; default 2].")
+@click.option("--query-timeout", type=click.FloatRange(0.1, 3600), metavar="SECONDS",
+              help="Stop a query after this long, answering 503 [env DPGKG_QUERY_TIMEOUT; "
+              "default 10].")
+@click.option("--threads", type=click.IntRange(1, 256), default=16, show_default=True,
+              help="HTTP threads (they mostly wait on the query workers).")
+@click.pass_context
+def serve_cmd(ctx: click.Context, store: Path | None, host: str | None, port: int | None,
+              workers: int | None, query_timeout: float | None, threads: int) -> None:
+    """Serve the store: SPARQL 1.1 endpoint, Graph Store, named-query API and query UI."""
+    from server.serve import serve
+
+    settings = _settings(ctx, store=store)
+    if not OxigraphStore(settings.store).exists():
+        raise BadInput(f"no store at {settings.store}: run 'dpgkg build' first")
+    server_settings = settings.server.with_overrides(host=host, port=port, workers=workers,
+                                                     query_timeout=query_timeout)
+    serve(settings.with_overrides(server=server_settings), threads=threads)
 
 
 if __name__ == "__main__":  # pragma: no cover

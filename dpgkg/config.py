@@ -21,7 +21,67 @@ ENV_VARS = {
     "DPGKG_BASE_IRI": "base IRI for minted instance IRIs",
     "DPGKG_CACHE": "download cache directory",
     "DPGKG_SHARED_DATA": "path of the shared data folder (tests and benchmarks)",
+    "DPGKG_UPDATE_TOKEN": "bearer token that enables SPARQL Update and Graph Store writes",
+    "DPGKG_QUERY_TIMEOUT": "seconds a query may run before it is stopped (default 10)",
+    "DPGKG_RESULT_LIMIT": "most result rows or triples one response carries (default 100000)",
+    "DPGKG_MAX_REQUEST_BYTES": "largest request body the endpoint accepts (default 8 MiB)",
+    "DPGKG_SERVICE_ALLOWLIST": "SPARQL endpoints SERVICE may call, space or comma separated",
+    "DPGKG_CORS_ORIGINS": "Access-Control-Allow-Origin for queries (default *; empty: none)",
+    "DPGKG_WORKERS": "query worker processes of `dpgkg serve` (default 2)",
+    "DPGKG_HOST": "address `dpgkg serve` listens on (default 127.0.0.1)",
+    "DPGKG_PORT": "port `dpgkg serve` listens on (default 8000)",
+    "DPGKG_UNION_DEFAULT_GRAPH": "1: the endpoint's default graph is the union of all graphs",
+    "DPGKG_QUERY_CACHE_SIZE": "cached query responses kept by the endpoint (default 1024)",
 }
+
+
+def _words(value: str | None) -> tuple[str, ...]:
+    return tuple(w for w in (value or "").replace(",", " ").split() if w)
+
+
+def _flag(value: str | None, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in ("1", "true", "yes", "on")
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    """Settings of the SPARQL endpoint (``dpgkg serve`` and ``server.create_app``)."""
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 2
+    update_token: str | None = None
+    query_timeout: float = 10.0
+    result_limit: int = 100_000
+    max_request_bytes: int = 8 * 1024 * 1024
+    service_allowlist: tuple[str, ...] = ()
+    cors_origins: str = "*"
+    union_default_graph: bool = True
+    query_cache_size: int = 1024
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> ServerSettings:
+        d = cls()
+        cors = env.get("DPGKG_CORS_ORIGINS")
+        return cls(
+            host=env.get("DPGKG_HOST") or d.host,
+            port=int(env.get("DPGKG_PORT") or d.port),
+            workers=int(env.get("DPGKG_WORKERS") or d.workers),
+            update_token=env.get("DPGKG_UPDATE_TOKEN") or None,
+            query_timeout=float(env.get("DPGKG_QUERY_TIMEOUT") or d.query_timeout),
+            result_limit=int(env.get("DPGKG_RESULT_LIMIT") or d.result_limit),
+            max_request_bytes=int(env.get("DPGKG_MAX_REQUEST_BYTES") or d.max_request_bytes),
+            service_allowlist=_words(env.get("DPGKG_SERVICE_ALLOWLIST")),
+            cors_origins=d.cors_origins if cors is None else cors,
+            union_default_graph=_flag(env.get("DPGKG_UNION_DEFAULT_GRAPH"),
+                                      d.union_default_graph),
+            query_cache_size=int(env.get("DPGKG_QUERY_CACHE_SIZE") or d.query_cache_size),
+        )
+
+    def with_overrides(self, **overrides: Any) -> ServerSettings:
+        return replace(self, **{k: v for k, v in overrides.items() if v is not None})
 
 
 def _default_cache() -> Path:
@@ -40,6 +100,7 @@ class Settings:
     base_iri: str = DEFAULT_BASE
     cache: Path = field(default_factory=_default_cache)
     shared_data: Path | None = None
+    server: ServerSettings = field(default_factory=lambda: ServerSettings())
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -52,6 +113,7 @@ class Settings:
             base_iri=env.get("DPGKG_BASE_IRI") or DEFAULT_BASE,
             cache=Path(env["DPGKG_CACHE"]) if env.get("DPGKG_CACHE") else _default_cache(),
             shared_data=Path(shared) if shared else None,
+            server=ServerSettings.from_env(env),
         )
 
     def with_overrides(self, **overrides: Any) -> Settings:

@@ -7,8 +7,39 @@ its own; the ontology namespace itself is fixed because it is a published contra
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from rdflib import Namespace
+if TYPE_CHECKING:
+    from rdflib import Namespace
+else:
+    class Namespace(str):
+        """rdflib's Namespace, importing rdflib only when a term is first used.
+
+        The endpoint's query workers need the namespace strings but not rdflib (~19 MB of
+        memory per process); terms are still rdflib URIRefs, as code elsewhere expects.
+        """
+
+        __slots__ = ()
+
+        def term(self, name: str) -> Any:
+            from rdflib import URIRef
+
+            return URIRef(str(self) + name)
+
+        def __getattr__(self, name: str) -> Any:
+            if name.startswith("__"):
+                raise AttributeError(name)
+            return self.term(name)
+
+        def __getitem__(self, key: Any) -> Any:
+            return self.term(key) if isinstance(key, str) else str.__getitem__(self, key)
+
+        def __contains__(self, ref: object) -> bool:
+            return str(ref).startswith(str(self))
+
+        @property
+        def title(self) -> Any:  # shadowed by str.title otherwise (rdflib does the same)
+            return self.term("title")
 
 DEFAULT_BASE = "https://w3id.org/dpgkg/"
 
@@ -37,6 +68,7 @@ VOID = Namespace("http://rdfs.org/ns/void#")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 SH = Namespace("http://www.w3.org/ns/shacl#")
 VANN = Namespace("http://purl.org/vocab/vann/")
+FORMATS = Namespace("http://www.w3.org/ns/formats/")
 
 #: Prefixes offered to SPARQL queries and serialisers, sorted by prefix.
 PREFIXES: dict[str, str] = {
@@ -97,6 +129,10 @@ class IRIs:
 
     def source_file(self, rel_path: str) -> str:
         return f"{self.base}id/source/{rel_path}"
+
+    def dataset(self) -> str:
+        """The whole graph as a VoID dataset (described at /.well-known/void)."""
+        return f"{self.base}dataset"
 
     def agent(self) -> str:
         return f"{self.base}id/agent/dpgkg"

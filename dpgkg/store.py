@@ -18,15 +18,16 @@ import shutil
 import threading
 import time
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Protocol
+from typing import IO, Protocol, TypeVar
 
 import pyoxigraph as ox
 
 from dpgkg.namespaces import PREFIXES
 
+T = TypeVar("T")
 CURRENT = "current"
 GEN_PREFIX = "gen-"
 KEEP_GENERATIONS = 2  # the current one and the one a running server may still read
@@ -34,6 +35,10 @@ KEEP_GENERATIONS = 2  # the current one and the one a running server may still r
 
 class StoreError(RuntimeError):
     """The store cannot be used (missing, locked, corrupt)."""
+
+
+class StoreBusy(StoreError):
+    """Another build or update holds the store's write lock."""
 
 
 @dataclass(frozen=True)
@@ -143,7 +148,8 @@ class OxigraphStore:
             try:
                 fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError as exc:
-                raise StoreError(f"{self.directory} is locked by another build") from exc
+                raise StoreBusy(f"{self.directory} is locked by another build or update"
+                                ) from exc
             try:
                 yield
             finally:
@@ -153,8 +159,7 @@ class OxigraphStore:
         """Replace each named graph in GRAPHS with its data, all in one atomic swap."""
         with self._lock():
             self._remove_stale()
-            name = f"{GEN_PREFIX}{time.time_ns():020d}-{uuid.uuid4().hex[:6]}.tmp"
-            new_dir = self.directory / name
+            new_dir = self._new_generation_dir()
             try:
                 self._write_generation(new_dir, graphs)
                 final = new_dir.with_suffix("")
@@ -164,6 +169,42 @@ class OxigraphStore:
                 shutil.rmtree(new_dir, ignore_errors=True)
                 raise
             self._prune()
+
+    def modify(self, change: Callable[[ox.Store], T]) -> T:
+        """Apply CHANGE to a copy of the current generation, then swap the copy in.
+
+        Used for SPARQL Update and Graph Store writes. The copy is an Oxigraph backup:
+        its immutable files are hard links, so it costs milliseconds, and readers keep
+        the previous generation until the swap (a failed or killed change leaves it as it
+        was). Raises StoreError when a build or another change holds the store.
+        """
+        with self._lock():
+            self._remove_stale()
+            new_dir = self._new_generation_dir()
+            try:
+                old = self.current_path
+                if old is not None:
+                    source = ox.Store.read_only(str(old))
+                    source.backup(str(new_dir))
+                    del source
+                store = ox.Store(str(new_dir))
+                try:
+                    result = change(store)
+                    store.flush()
+                finally:
+                    del store
+                    gc.collect()
+                final = new_dir.with_suffix("")
+                new_dir.rename(final)
+                self._switch(final)
+            except BaseException:
+                shutil.rmtree(new_dir, ignore_errors=True)
+                raise
+            self._prune()
+            return result
+
+    def _new_generation_dir(self) -> Path:
+        return self.directory / f"{GEN_PREFIX}{time.time_ns():020d}-{uuid.uuid4().hex[:6]}.tmp"
 
     def _write_generation(self, new_dir: Path, graphs: dict[str, list[GraphData]]) -> None:
         store = ox.Store(str(new_dir))

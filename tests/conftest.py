@@ -66,3 +66,117 @@ def fixture_registry(tmp_path: Path) -> Path:
 def fixture_settings(tmp_path: Path, fixture_registry: Path) -> Settings:
     return Settings(registry=str(fixture_registry), store=tmp_path / "store",
                     cache=tmp_path / "cache")
+
+
+# -- the SPARQL endpoint (server/) ------------------------------------------------------
+UPDATE_TOKEN = "test-token-0123456789"
+
+
+@pytest.fixture(scope="session")
+def fixture_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project's fixture registry (always present) built once into a store."""
+    directory = tmp_path_factory.mktemp("fixture-store")
+    settings = Settings(registry=str(FIXTURES / "registry"), store=directory / "store",
+                        cache=directory / "cache")
+    build(settings)
+    return directory / "store"
+
+
+def server_settings(store: Path, cache: Path, **server: object) -> Settings:
+    from dpgkg.config import ServerSettings
+
+    return Settings(store=store, cache=cache,
+                    server=ServerSettings(workers=2, **server))  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="session")
+def app(fixture_store: Path, tmp_path_factory: pytest.TempPathFactory):
+    """A read-only app over the fixture store (no update token), shared by the session."""
+    from server import close_app, create_app
+
+    application = create_app(server_settings(fixture_store, tmp_path_factory.mktemp("cache"),
+                                             query_timeout=5.0))
+    application.config["TESTING"] = True
+    yield application
+    close_app(application)
+
+
+@pytest.fixture()
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture()
+def writable_app(tmp_path: Path, fixture_store: Path):
+    """An app with an update token over a private copy of the fixture store."""
+    from server import close_app, create_app
+
+    store = tmp_path / "store"
+    shutil.copytree(fixture_store, store, symlinks=True)
+    application = create_app(server_settings(store, tmp_path / "cache",
+                                             update_token=UPDATE_TOKEN, query_timeout=10.0))
+    application.config["TESTING"] = True
+    yield application
+    close_app(application)
+
+
+@pytest.fixture()
+def writer(writable_app):
+    return writable_app.test_client()
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class LiveServer:
+    """A real ``dpgkg serve`` process (waitress, worker processes) on a loopback port."""
+
+    def __init__(self, store: Path, cache: Path, **env: str) -> None:
+        import subprocess
+        import sys
+
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        environ = {**os.environ, "DPGKG_CACHE": str(cache), **env}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "dpgkg.cli", "serve", "--store", str(store),
+             "--port", str(self.port)], env=environ, stderr=subprocess.PIPE, text=True)
+        self._wait()
+
+    def _wait(self) -> None:
+        import time
+
+        import requests
+
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"dpgkg serve exited: {self.process.stderr.read()}")
+            try:
+                if requests.get(f"{self.url}/health", timeout=1).status_code == 200:
+                    return
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError("dpgkg serve did not answer /health within 30 s")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(10)
+        except Exception:
+            self.process.kill()
+
+
+@pytest.fixture(scope="session")
+def live_server(fixture_store: Path, tmp_path_factory: pytest.TempPathFactory):
+    """``dpgkg serve`` over the fixture store: read-only, 2 s query timeout."""
+    server = LiveServer(fixture_store, tmp_path_factory.mktemp("live-cache"),
+                        DPGKG_QUERY_TIMEOUT="2", DPGKG_WORKERS="2")
+    yield server
+    server.stop()

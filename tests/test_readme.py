@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -33,22 +34,43 @@ def test_ci_runs_the_readme_test_command() -> None:
 
 
 def test_main_command_works(tmp_path: Path, registry_dir: Path, sdg_dir: Path) -> None:
-    """The main command after its set-up part: build into a store, then query."""
+    """The main command after its set-up part: build into a store, then serve it, and the
+    server answers the first question (DPGs per SDG)."""
+    import requests
+
+    from tests.conftest import free_port
+
     main = _commands()[0]
-    steps = [s.strip() for s in main.split("&&")][2:]  # skip venv creation and pip install
-    assert steps[0].startswith(".venv/bin/dpgkg build") and steps[1].startswith(".venv/bin/dpgkg")
+    steps = [s.strip() for s in main.split("&&")]
+    assert steps[2] == "npm ci --prefix server/ui"  # the UI assets (tests/test_ui_browser.py)
+    build_step, serve_step = steps[3:]
+    assert build_step.startswith(".venv/bin/dpgkg build")
+    assert serve_step == ".venv/bin/dpgkg serve"
     exe = Path(sys.executable).parent / "dpgkg"
     if not exe.exists():
         pytest.skip(f"dpgkg console script not installed beside {sys.executable}")
-    env_store = tmp_path / "store"
-    for step in steps:
-        args = step.split()[1:]
-        args = [a.replace("../shared/data", str(shared_data())) for a in args]
-        out = subprocess.run([str(exe), *args, "--store", str(env_store)] if args[0] in (
-            "build", "query") else [str(exe), *args], cwd=ROOT, capture_output=True, text=True,
-            timeout=300)
-        assert out.returncode == 0, out.stderr
-    assert "Good health and well-being" in out.stdout
+    store = tmp_path / "store"
+    args = [a.replace("../shared/data", str(shared_data())) for a in build_step.split()[1:]]
+    out = subprocess.run([str(exe), *args, "--store", str(store)], cwd=ROOT,
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    port = free_port()
+    server = subprocess.Popen([str(exe), *serve_step.split()[1:], "--store", str(store),
+                               "--port", str(port)], cwd=ROOT, stderr=subprocess.PIPE)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        for _ in range(300):
+            try:
+                if requests.get(f"{url}/health", timeout=1).ok:
+                    break
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        r = requests.get(f"{url}/queries/dpgs-per-sdg", headers={"Accept": "text/csv"},
+                         timeout=30)
+        assert r.status_code == 200 and "Good health and well-being" in r.text
+    finally:
+        server.terminate()
+        server.wait(10)
 
 
 def test_documented_env_vars_are_the_real_ones() -> None:
@@ -56,6 +78,6 @@ def test_documented_env_vars_are_the_real_ones() -> None:
 
     documented = set(re.findall(r"`(DPGKG_[A-Z_]+)`", README))
     assert documented == set(ENV_VARS)
-    source = "\n".join(p.read_text() for p in (ROOT / "dpgkg").rglob("*.py")
-                       if p.name != "config.py")
+    source = "\n".join(p.read_text() for folder in ("dpgkg", "server")
+                       for p in (ROOT / folder).rglob("*.py") if p.name != "config.py")
     assert "os.environ" not in source and "getenv" not in source
