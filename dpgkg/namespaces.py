@@ -69,9 +69,16 @@ SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 SH = Namespace("http://www.w3.org/ns/shacl#")
 VANN = Namespace("http://purl.org/vocab/vann/")
 FORMATS = Namespace("http://www.w3.org/ns/formats/")
+ADMS = Namespace("http://www.w3.org/ns/adms#")
+HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
+EU_THEME = Namespace("http://publications.europa.eu/resource/authority/data-theme/")
+EUROVOC = Namespace("http://eurovoc.europa.eu/")
+WD = Namespace("http://www.wikidata.org/entity/")
+WDT = Namespace("http://www.wikidata.org/prop/direct/")
 
 #: Prefixes offered to SPARQL queries and serialisers, sorted by prefix.
 PREFIXES: dict[str, str] = {
+    "adms": str(ADMS),
     "dcat": str(DCAT),
     "dcterms": str(DCTERMS),
     "doap": str(DOAP),
@@ -89,6 +96,7 @@ PREFIXES: dict[str, str] = {
     "skos": str(SKOS),
     "spdx": str(SPDX_LICENSE),
     "void": str(VOID),
+    "wd": str(WD),
     "xsd": str(XSD),
 }
 
@@ -129,6 +137,14 @@ class IRIs:
 
     def source_file(self, rel_path: str) -> str:
         return f"{self.base}id/source/{rel_path}"
+
+    def catalogue_graph(self, name: str) -> str:
+        """The named graph of one harvested catalogue (``dpgkg harvest --name NAME``)."""
+        return self.graph(f"catalogue/{name}")
+
+    def link(self, key: str) -> str:
+        """A link resource (rule, evidence, confidence) minted from a stable key's hash."""
+        return f"{self.base}id/link/{key}"
 
     def dataset(self) -> str:
         """The whole graph as a VoID dataset (described at /.well-known/void)."""
