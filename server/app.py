@@ -45,9 +45,9 @@ def close_app(app: Flask) -> None:
 
 def _register_views(app: Flask) -> None:
     from server import describe
-    from server.views import dumps, graph_store, openapi, ops, queries, sparql, ui
+    from server.views import dumps, graph_store, openapi, ops, queries, resource, sparql, ui
 
-    for module in (sparql, describe, graph_store, queries, openapi, dumps, ops, ui):
+    for module in (sparql, describe, graph_store, queries, openapi, dumps, ops, resource, ui):
         app.register_blueprint(module.bp)
 
 
