@@ -184,7 +184,7 @@ def main() -> None:
              str(port)], stderr=subprocess.DEVNULL, stdout=subprocess.DEVNULL))
         servers["rdflib-endpoint"] = (f"http://127.0.0.1:{port}", "/", procs[-1])
         try:
-            for name, (base, path, proc) in servers.items():
+            for base, path, proc in servers.values():
                 wait_ready(base + path, proc, 300)
             expected = result_counts(servers["dpgkg"][0] + "/sparql", queries)
             for name, (base, path, _) in servers.items():

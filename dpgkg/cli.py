@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 import click
 import pyoxigraph as ox
@@ -22,6 +23,10 @@ from dpgkg.store import OxigraphStore, StoreError
 
 if TYPE_CHECKING:
     from dpgkg.build import BuildReport
+    from dpgkg.namespaces import IRIs
+    from dpgkg.validation.graphs import GraphReport
+    from dpgkg.validation.report import ValidationReport
+    from dpgkg.validation.shapes import ShapesGraph
 
 T = TypeVar("T")
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
@@ -43,7 +48,28 @@ store_option = click.option("--store", type=click.Path(path_type=Path), default=
                              help="Store directory [env DPGKG_STORE; default ./dpgkg-store].")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """A group whose catalogue commands are imported only when used, so `dpgkg serve`
+    (a long-running process) does not carry the harvesters' and linkers' modules."""
+
+    LAZY: ClassVar[dict[str, str]] = {
+        "harvest": "dpgkg.catalogues.harvest_cli:harvest_cmd",
+        "links": "dpgkg.catalogues.links_cli:links_cmd",
+        "link": "dpgkg.catalogues.link_group:link_group",
+    }
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *self.LAZY])
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.LAZY:
+            module, _, attr = self.LAZY[cmd_name].partition(":")
+            command: click.Command = getattr(importlib.import_module(module), attr)
+            return command
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="dpgkg")
 @click.pass_context
 def main(ctx: click.Context) -> None:
@@ -229,8 +255,13 @@ def export_cmd(ctx: click.Context, fmt: str, out: Path | None, graph: str | None
               type=click.Path(path_type=Path),
               help="Validate the built graph in this store (default ./dpgkg-store or "
               "DPGKG_STORE) instead of files.")
-@click.option("--shapes", default=None, help="Shape set name (dpg-standard) or a .ttl file "
-              "or folder of shapes.")
+@click.option("--shapes", default=None, help="Shape set name (dpg-standard; dcat-ap: DCAT-AP "
+              "3.0.1 from the shared data folder, validating a whole catalogue graph) or a "
+              ".ttl file or folder of shapes.")
+@click.option("--graph", "graphs", multiple=True, metavar="NAME|IRI",
+              help="With --store: validate this named graph as a whole (e.g. catalogue/NAME; "
+              "repeatable) instead of DPG records. With --shapes dcat-ap and no --graph, "
+              "every catalogue graph is validated.")
 @click.option("--format", "fmt", default="text", show_default=True,
               type=click.Choice(["text", "json", "turtle"]))
 @click.option("--engine", default="shacl", show_default=True,
@@ -239,12 +270,17 @@ def export_cmd(ctx: click.Context, fmt: str, out: Path | None, graph: str | None
 @click.option("--workers", type=int, default=None, help="Worker processes (default: cores).")
 @click.pass_context
 def validate_cmd(ctx: click.Context, paths: tuple[Path, ...], use_store: Path | None,
-                 shapes: str | None, fmt: str, engine: str, workers: int | None) -> None:
+                 shapes: str | None, graphs: tuple[str, ...], fmt: str, engine: str,
+                 workers: int | None) -> None:
     """Validate DPG records against the DPG Standard's indicators 1-9.
 
     PATHS are registry JSON files or folders (nominee and screening halves are joined as
     in build) or RDF files; or give --store for the whole built graph. Exit 0 when every
     record conforms, 1 when any has a Violation, 2 when the input cannot be used.
+
+    With --shapes dcat-ap (or --graph) the data is validated as one graph, e.g. a harvested
+    catalogue: RDF files, or named graphs of the store; results are filed under the
+    dataset or catalogue they concern.
     """
     from dpgkg.namespaces import IRIs
     from dpgkg.validation.inputs import InputError
@@ -256,10 +292,16 @@ def validate_cmd(ctx: click.Context, paths: tuple[Path, ...], use_store: Path | 
         settings = settings.with_overrides(store=use_store)
     if not paths and use_store is None:
         raise BadInput("give registry JSON or RDF files/folders, or --store")
+    if graphs and paths:
+        raise BadInput("--graph names graphs of the store: give --store, not files")
     iris = IRIs(settings.base_iri)
+    report: ValidationReport | GraphReport
     try:
         shape_graph = ShapesGraph.load(shapes)
-        if paths:
+        if shape_graph.whole_graph or graphs:
+            report = _validate_whole(settings, iris, list(paths), graphs, shape_graph, engine,
+                                     shapes or "")
+        elif paths:
             report = validate_paths(list(paths), shape_graph, iris, engine, workers)
         else:
             report = validate_store(OxigraphStore(settings.store), shape_graph, iris, engine,
@@ -274,6 +316,23 @@ def validate_cmd(ctx: click.Context, paths: tuple[Path, ...], use_store: Path | 
     else:
         click.echo(report.text(), nl=False)
     ctx.exit(EXIT_OK if report.conforms else EXIT_FINDINGS)
+
+
+def _validate_whole(settings: Settings, iris: IRIs, paths: list[Path],
+                    graphs: tuple[str, ...], shape_graph: ShapesGraph, engine: str, name: str
+                    ) -> GraphReport:
+    """Whole-graph validation (DCAT-AP): RDF files, or named graphs of the store."""
+    from dpgkg.validation.graphs import validate_graph_paths, validate_store_graphs
+
+    if paths:
+        return validate_graph_paths(paths, shape_graph, engine, name)
+    store = OxigraphStore(settings.store)
+    if graphs:  # a name such as catalogue/NAME, or a full IRI
+        names = [g if "://" in g else iris.graph(g) for g in graphs]
+    else:
+        prefix = iris.catalogue_graph("")
+        names = [g for g in store.named_graphs() if g.startswith(prefix)]
+    return validate_store_graphs(store, names, shape_graph, engine, name)
 
 
 def _as_turtle(ntriples: bytes) -> bytes:

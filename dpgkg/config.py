@@ -32,6 +32,10 @@ ENV_VARS = {
     "DPGKG_PORT": "port `dpgkg serve` listens on (default 8000)",
     "DPGKG_UNION_DEFAULT_GRAPH": "1: the endpoint's default graph is the union of all graphs",
     "DPGKG_QUERY_CACHE_SIZE": "cached query responses kept by the endpoint (default 1024)",
+    "DPGKG_HARVEST_TIMEOUT": "seconds `dpgkg harvest` waits to connect or for more data "
+    "(default 30)",
+    "DPGKG_HARVEST_MAX_BYTES": "largest response `dpgkg harvest` accepts (default 64 MiB)",
+    "DPGKG_HARVEST_RETRIES": "retries of a failed or stalled request, with backoff (default 3)",
 }
 
 
@@ -84,6 +88,28 @@ class ServerSettings:
         return replace(self, **{k: v for k, v in overrides.items() if v is not None})
 
 
+@dataclass(frozen=True)
+class HarvestSettings:
+    """Limits of ``dpgkg harvest`` (dpgkg/catalogues/fetch.py)."""
+
+    timeout: float = 30.0  # connect and read (between bytes) timeout, seconds
+    max_bytes: int = 64 * 1024 * 1024  # a larger response is refused, not parsed
+    retries: int = 3  # on connection errors, stalls (read timeouts), 429 and 5xx
+    backoff: float = 0.5  # urllib3 backoff factor: waits 0.5, 1, 2, ... seconds
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> HarvestSettings:
+        d = cls()
+        return cls(
+            timeout=float(env.get("DPGKG_HARVEST_TIMEOUT") or d.timeout),
+            max_bytes=int(env.get("DPGKG_HARVEST_MAX_BYTES") or d.max_bytes),
+            retries=int(env.get("DPGKG_HARVEST_RETRIES") or d.retries),
+        )
+
+    def with_overrides(self, **overrides: Any) -> HarvestSettings:
+        return replace(self, **{k: v for k, v in overrides.items() if v is not None})
+
+
 def _default_cache() -> Path:
     xdg = os.environ.get("XDG_CACHE_HOME")
     root = Path(xdg) if xdg else Path.home() / ".cache"
@@ -101,6 +127,7 @@ class Settings:
     cache: Path = field(default_factory=_default_cache)
     shared_data: Path | None = None
     server: ServerSettings = field(default_factory=lambda: ServerSettings())
+    harvest: HarvestSettings = field(default_factory=lambda: HarvestSettings())
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -114,6 +141,7 @@ class Settings:
             cache=Path(env["DPGKG_CACHE"]) if env.get("DPGKG_CACHE") else _default_cache(),
             shared_data=Path(shared) if shared else None,
             server=ServerSettings.from_env(env),
+            harvest=HarvestSettings.from_env(env),
         )
 
     def with_overrides(self, **overrides: Any) -> Settings:

@@ -29,6 +29,7 @@ class PageProblem:
     url: str
     reason: str
     pointer: str = ""  # where in the page (JSON pointer, RDF line), when known
+    severity: str = "error"  # "error": (part of) the page was not used; "warning": used
 
 
 @dataclass
@@ -41,6 +42,10 @@ class CatalogueOut:
     writer: QuadWriter = field(default_factory=lambda: QuadWriter(None))
     problems: list[PageProblem] = field(default_factory=list)
     datasets: int = 0  # dcat:Dataset nodes written so far
+    # True while a kind may replace ``catalogue`` (minted by the harvester) with the source's
+    # own dcat:Catalog IRI: the harvester sets it for page 1 of a URL or single-file source;
+    # a folder of files keeps the minted catalogue, which links each file's with dcat:catalog.
+    adopt_catalogue: bool = False
 
     def skolem(self, label: str) -> str:
         """An IRI for a source blank node, stable within this catalogue graph."""
@@ -58,7 +63,8 @@ class SourceKind(Protocol):
         ...
 
     def first_url(self, source: str, page_size: int) -> str:
-        """The URL of page 1 for SOURCE (e.g. CKAN: .../api/3/action/package_search?rows=N&start=0)."""
+        """The URL of page 1 for SOURCE (e.g. CKAN:
+        .../api/3/action/package_search?rows=N&start=0)."""
         ...
 
     def next_url(self, page: Page, datasets_on_page: int, page_size: int) -> str | None:

