@@ -114,7 +114,8 @@ def registry_chunks(source: RegistrySource, settings: Settings, report: BuildRep
     graph = iris.graph(REGISTRY_GRAPH)
     started = now()
     reader = RegistryReader(source.folder)
-    out = QuadWriter(graph)
+    # N-Triples loaded into the graph: the bulk loader parses ~20% fewer bytes than N-Quads.
+    out = QuadWriter(None)
     ctx = MapContext(iris, out, reader.problems)
     report.problems = reader.problems
     hasher = hashlib.sha256()
@@ -255,7 +256,7 @@ def build(settings: Settings, progress: Progress = no_progress,
     # Graphs load in this order, so the validation graph is made after the registry's.
     graphs = {
         iris.graph(REGISTRY_GRAPH): [
-            GraphData(iris.graph(REGISTRY_GRAPH), ox.RdfFormat.N_QUADS, chunks=chunks)],
+            GraphData(iris.graph(REGISTRY_GRAPH), ox.RdfFormat.N_TRIPLES, chunks=chunks)],
         iris.graph(SDG_GRAPH): sdg_graph_data(settings),
         iris.graph(ONTOLOGY_GRAPH): ontology_graph_data(settings),
     }

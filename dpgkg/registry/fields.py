@@ -35,7 +35,7 @@ class ScreeningField:
     def prop(self) -> str:
         return str(DPG[self.local])
 
-    @property
+    @cached_property  # asked for every mapped value
     def pointer(self) -> str:
         return "/" + "/".join(self.path)
 
@@ -146,6 +146,11 @@ ORG_ROLES: dict[str, tuple[str, str]] = {
 PERSONAL_FIELDS = ("contact_name", "contact_email")
 
 
-def answer_value(text: str) -> str | None:
+#: Answer -> dpg: individual IRI, made once (rdflib's Namespace lookup per answer was a
+#: noticeable share of the build's mapping time).
+ANSWER_IRIS: dict[str, str] = {a: str(DPG[a]) for a in ANSWERS}
+
+
+def answer_value(text: object) -> str | None:
     """The dpg: individual for a screening answer, or None when the text is not an answer."""
-    return str(DPG[text]) if text in ANSWERS else None
+    return ANSWER_IRIS.get(text) if isinstance(text, str) else None

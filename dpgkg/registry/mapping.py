@@ -7,6 +7,7 @@ prose lists as rdf:List, as-declared values beside normalised ones. Shared thing
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter
@@ -31,13 +32,13 @@ from dpgkg.namespaces import (
 from dpgkg.problems import ProblemLog, Severity
 from dpgkg.rdfterms import QuadWriter, integer, iri, literal
 from dpgkg.registry.fields import (
+    ANSWER_IRIS,
     KIND_CLASSES,
     ORG_ROLES,
     SCREENING_FIELDS,
     STAGES,
     Kind,
     ScreeningField,
-    answer_value,
 )
 from dpgkg.registry.normalise import (
     eu_country_iri,
@@ -112,8 +113,47 @@ _KIND_IRIS = {code: str(DPG[cls]) for code, cls in KIND_CLASSES.items()}
 _STAGE_IRIS = {code: str(DPG[ind]) for code, ind in STAGES.items()}
 _ROLE_IRIS = {code: (str(DPG[role]), str(DPG[prop])) for code, (role, prop) in ORG_ROLES.items()}
 _SLUG = re.compile(r"[^a-z0-9]+")
+#: rdf:_1, rdf:_2 ... and schema:position values 1, 2 ..., made once: the build writes
+#: them for every list item.
+_MEMBERS = [f"{RDF}_{i}" for i in range(1, 65)]
+_POSITIONS = [integer(i) for i in range(1, 65)]
 
 
+def _member(i: int) -> str:
+    return _MEMBERS[i - 1] if i <= len(_MEMBERS) else f"{RDF}_{i}"
+
+
+def _position(i: int) -> str:
+    return _POSITIONS[i - 1] if i <= len(_POSITIONS) else integer(i)
+
+
+def _screening_plan() -> tuple[tuple[tuple[str, ...], tuple[tuple[str, ScreeningField], ...]],
+                               ...]:
+    """SCREENING_FIELDS grouped by the object that holds them, in table order.
+
+    Walking each section once instead of each field's whole path halves the lookups; the
+    table lists a section's fields together, so the quads come out in the same order.
+    """
+    plan: list[tuple[tuple[str, ...], list[tuple[str, ScreeningField]]]] = []
+    for fld in SCREENING_FIELDS:
+        parent, key = fld.path[:-1], fld.path[-1]
+        if not plan or plan[-1][0] != parent:
+            plan.append((parent, []))
+        plan[-1][1].append((key, fld))
+    return tuple((parent, tuple(fields)) for parent, fields in plan)
+
+
+_SCREENING_PLAN = _screening_plan()
+
+
+def _blank(value: object) -> bool:
+    """``is_blank`` with the common case (a string) inlined: it runs for every value."""
+    if type(value) is str:
+        return not value or value.isspace()
+    return is_blank(value)
+
+
+@functools.lru_cache(maxsize=65536)  # sector and organisation names repeat across records
 def slug(text: str) -> str:
     """A stable IRI key: ASCII-folded, lower-case, non-alphanumerics collapsed to '-'."""
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
@@ -153,7 +193,7 @@ class _RecordMapper:
 
     # -- small writers --------------------------------------------------------------
     def text(self, s: str, p: str, value: Any, pointer: str) -> None:
-        if is_blank(value):
+        if _blank(value):
             return
         clean = self.scrub(value)
         if clean != value:
@@ -165,7 +205,7 @@ class _RecordMapper:
     def url(self, s: str, p: str, value: Any, pointer: str) -> tuple[str, ...]:
         """A URL field: the IRI when clean, else the prose kept as text plus the IRIs in it.
         Returns the IRIs written."""
-        if is_blank(value):
+        if _blank(value):
             return ()
         parsed = parse_url_field(self.scrub(value))
         for found in parsed.iris:
@@ -183,17 +223,18 @@ class _RecordMapper:
         rdf:Seq costs one quad per item where rdf:List costs two, and a skolem IRI keeps
         the container addressable and safe to load in separate chunks.
         """
-        items = [v for v in values if not is_blank(v)]
+        items = [v for v in values if not _blank(v)]
         if not items:
             return
         seq = f"{s}/{p.rsplit('#', 1)[-1]}"
-        self.out.rel(s, p, seq)
+        out, scrub = self.out, self.scrub
+        out.rel(s, p, seq)
         for i, value in enumerate(items, start=1):
-            clean = self.scrub(value)
+            clean = scrub(value)
             if clean != value:
                 self.ctx.problems.add(self.file, f"{pointer}/{i - 1}", "personal data removed "
                                       "from text", Severity.INFO, "personal-data-removed")
-            self.out.text(seq, f"{RDF}_{i}", clean)
+            out.text(seq, _member(i), clean)
 
     def provenance(self, s: str, source: SourceFile) -> None:
         """Link S to its source file; the file's IRI carries its path, the quad its hash."""
@@ -221,7 +262,7 @@ class _RecordMapper:
             if isinstance(sdg, dict):
                 self.sdg(i, sdg)
         for sector in data.get("sectors") or []:
-            if isinstance(sector, str) and not is_blank(sector):
+            if isinstance(sector, str) and not _blank(sector):
                 self.sector(sector)
         for i, repo in enumerate(data.get("repositories") or []):
             if isinstance(repo, dict):
@@ -239,7 +280,7 @@ class _RecordMapper:
         info = normalise_licence(declared)
         self.out.rel(self.subject, DPG_LICENSEDECLARATION, node)
         self.out.rel(node, TYPE, CLS_LICENSEDECLARATION)
-        self.out.add(iri(node), POSITION, integer(i + 1))
+        self.out.add(iri(node), POSITION, _position(i + 1))
         self.out.text(node, DPG_DECLAREDLICENSEID, declared)
         self.url(node, DPG_LICENSEURL, lic.get("licenseURL"), f"/license/{i}/licenseURL")
         if info is None:  # the checker rejects these; kept defensive for direct callers
@@ -273,7 +314,7 @@ class _RecordMapper:
         self.out.rel(self.subject, DPG_SDGRELEVANCE, node)
         self.out.rel(self.subject, DPG_RELEVANTTOSDG, goal)
         self.out.rel(node, TYPE, CLS_SDGRELEVANCE)
-        self.out.add(iri(node), POSITION, integer(i + 1))
+        self.out.add(iri(node), POSITION, _position(i + 1))
         self.out.rel(node, DPG_SDG, goal)
         self.text(node, DPG_EVIDENCETEXT, item.get("evidenceText"), f"/SDGs/{i}/evidenceText")
         self.url(node, DPG_EVIDENCEURL, item.get("evidenceURL"), f"/SDGs/{i}/evidenceURL")
@@ -290,7 +331,7 @@ class _RecordMapper:
         node = f"{self.subject}/repository/{i + 1}"
         self.out.rel(self.subject, DPG_REPOSITORY, node)
         self.out.rel(node, TYPE, CLS_REPOSITORY)
-        self.out.add(iri(node), POSITION, integer(i + 1))
+        self.out.add(iri(node), POSITION, _position(i + 1))
         self.text(node, SCHEMA_NAME, repo.get("name"), f"/repositories/{i}/name")
         for found in self.url(node, DPG_REPOSITORYURL, repo.get("url"),
                               f"/repositories/{i}/url"):
@@ -300,7 +341,7 @@ class _RecordMapper:
         node = f"{self.subject}/organization-role/{i + 1}"
         self.out.rel(self.subject, DPG_ORGANIZATIONROLE, node)
         self.out.rel(node, TYPE, CLS_ORGANIZATIONROLE)
-        self.out.add(iri(node), POSITION, integer(i + 1))
+        self.out.add(iri(node), POSITION, _position(i + 1))
         raw = org.get("name")
         # A person can stand in as the organisation ("Jane Doe (person)"): when the
         # record names the same person as contact, the name is personal data too.
@@ -309,7 +350,7 @@ class _RecordMapper:
         if role is not None:
             self.out.rel(node, DPG_ROLETYPE, role[0])
         self.url(node, DPG_WEBSITE, org.get("website"), f"/organizations/{i}/website")
-        if is_blank(name):
+        if _blank(name):
             return
         key = slug(name) or "unnamed"
         org_iri = self.ctx.iris.organization(key)
@@ -333,16 +374,33 @@ class _RecordMapper:
         self.out.rel(q, TYPE, CLS_SCREENING)
         self.text(q, LABEL, data.get("name"), "/name")
         self.provenance(q, self.rec.screening)
-        for fld in SCREENING_FIELDS:
-            value = _get(data, fld.path)
-            if value is not None and not is_blank(value):
-                self.screening_field(q, fld, value)
+        rel, answers = self.out.rel, ANSWER_IRIS
+        for parent, fields in _SCREENING_PLAN:
+            node: Any = data
+            for part in parent:
+                node = node.get(part) if isinstance(node, dict) else None
+            if not isinstance(node, dict):
+                continue
+            for key, fld in fields:
+                value = node.get(key)
+                if value is None:
+                    continue
+                kind = fld.kind
+                if kind is Kind.ANSWER:  # most fields: handled here, without a call
+                    # The checks only let "Yes"/"No"/"Unknown"/"" through.
+                    if type(value) is str and value in answers:
+                        rel(q, fld.prop, answers[value])
+                elif kind is Kind.LIST:  # skips blank items itself: no is_blank pass first
+                    self.string_list(q, fld.prop, value, fld.pointer)
+                elif kind is Kind.COUNTRIES:  # likewise
+                    self.countries(fld, value)
+                elif not _blank(value):
+                    self.screening_field(q, fld, value)
 
     def screening_field(self, q: str, fld: ScreeningField, value: Any) -> None:
         if fld.kind is Kind.ANSWER:
-            answer = answer_value(value)
-            if answer is not None:  # the checks only let "Yes"/"No"/"Unknown" through
-                self.out.rel(q, fld.prop, answer)
+            if type(value) is str and value in ANSWER_IRIS:
+                self.out.rel(q, fld.prop, ANSWER_IRIS[value])
         elif fld.kind is Kind.TEXT:
             self.text(q, fld.prop, value, fld.pointer)
         elif fld.kind is Kind.URL:
@@ -355,7 +413,7 @@ class _RecordMapper:
     def countries(self, fld: ScreeningField, names: list[Any]) -> None:
         seen: set[str] = set()
         for i, name in enumerate(names):
-            if is_blank(name):
+            if _blank(name):
                 continue
             country = resolve_country(name)
             if country is None:
@@ -382,15 +440,6 @@ class _RecordMapper:
                 eu = eu_country_iri(country)
                 if eu:
                     self.out.rel(node, SKOS_EXACTMATCH, eu)
-
-
-def _get(data: dict[str, Any], path: tuple[str, ...]) -> Any:
-    node: Any = data
-    for part in path:
-        if not isinstance(node, dict):
-            return None
-        node = node.get(part)
-    return node
 
 
 def map_record(ctx: MapContext, rec: RegistryRecord) -> None:

@@ -20,7 +20,7 @@ NAME_MARK = "[contact name removed]"
 class Scrubber:
     """Removes one record's contact names and every e-mail address from text."""
 
-    __slots__ = ("_lowered", "_names")
+    __slots__ = ("_alternatives", "_lowered", "_names")
 
     def __init__(self, nominee: dict[str, Any] | None) -> None:
         names: set[str] = set()
@@ -31,10 +31,11 @@ class Scrubber:
             if isinstance(contact, str) and contact.strip() and not _is_the_org(contact, org):
                 names.add(contact.strip())
         # Longest first so "Ana Maria Lopez" goes before "Ana Maria".
-        # Whole words only: a contact called "ISF" must not cut "satISFaction" apart.
-        alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-        self._names = (re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
-                       if names else None)
+        self._alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+        # Compiled on first use: most records' text never names a contact, and compiling
+        # a new pattern per record (names are unique, so re's cache misses) costs more
+        # than mapping the record's text.
+        self._names: re.Pattern[str] | None = None
         # A plain substring test first: most text names no contact, and the regex
         # substitution costs ten times more than lower() and "in".
         self._lowered = tuple(n.lower() for n in names)
@@ -42,11 +43,18 @@ class Scrubber:
     def __call__(self, text: str) -> str:
         if "@" in text:
             text = EMAIL.sub(EMAIL_MARK, text)
-        if self._names is not None:
+        if self._lowered:
             lowered = text.lower()
-            if any(n in lowered for n in self._lowered):
-                text = self._names.sub(NAME_MARK, text)
+            for name in self._lowered:
+                if name in lowered:
+                    return self._pattern().sub(NAME_MARK, text)
         return text
+
+    def _pattern(self) -> re.Pattern[str]:
+        if self._names is None:
+            # Whole words only: a contact called "ISF" must not cut "satISFaction" apart.
+            self._names = re.compile(rf"(?<!\w)(?:{self._alternatives})(?!\w)", re.IGNORECASE)
+        return self._names
 
     def changed(self, text: str) -> bool:
         return self(text) != text

@@ -74,8 +74,9 @@ def find_registry_root(path: Path) -> Path:
     raise FileNotFoundError(f"{path}: no '{NOMINEE_DIR}/' folder found (is it a DPG registry?)")
 
 
-def _read(path: Path, rel: str, problems: ProblemLog) -> SourceFile | None:
-    raw = path.read_bytes()
+def _read(path: str, rel: str, problems: ProblemLog) -> SourceFile | None:
+    with open(path, "rb") as fh:
+        raw = fh.read()
     digest = hashlib.sha256(raw).hexdigest()
     try:
         data = orjson.loads(raw)
@@ -97,13 +98,16 @@ def _read(path: Path, rel: str, problems: ProblemLog) -> SourceFile | None:
     return SourceFile(rel, digest, data)
 
 
-def _files(folder: Path) -> Iterator[Path]:
-    if folder.is_dir():
-        # scandir's entries know their type without a stat() per file (100k-file folders).
-        with os.scandir(folder) as entries:
-            names = sorted(e.name for e in entries
-                           if e.name.endswith(".json") and e.is_file())
-        yield from (folder / name for name in names)
+def _files(folder: Path) -> dict[str, str]:
+    """File name without ".json" -> path, for the folder's JSON files.
+
+    Paths are plain strings: a Path object per file was a measurable cost at 100k files.
+    """
+    if not folder.is_dir():
+        return {}
+    # scandir's entries know their type without a stat() per file (100k-file folders).
+    with os.scandir(folder) as entries:
+        return {e.name[:-5]: e.path for e in entries if e.name.endswith(".json") and e.is_file()}
 
 
 class RegistryReader:
@@ -124,8 +128,8 @@ class RegistryReader:
         self.problems = ProblemLog()
         self.files_read = 0
         self._by_hash: dict[str, list[str]] = {}
-        nominees = {f.name[:-5]: f for f in _files(self.root / NOMINEE_DIR)}
-        screenings = {f.name[:-5]: f for f in _files(self.root / SCREENING_DIR)}
+        nominees = _files(self.root / NOMINEE_DIR)
+        screenings = _files(self.root / SCREENING_DIR)
         self._files = (nominees, screenings)
         self.ids = sorted(set(nominees) | set(screenings))
 
@@ -168,9 +172,10 @@ class RegistryReader:
             _note_pairing(rec, rid in nominees, self.problems)
             yield rec
 
-    def _half(self, file: Path, rel: str, rid: str, kind: str) -> SourceFile | None:
+    def _half(self, file: str, rel: str, rid: str, kind: str) -> SourceFile | None:
         if not RECORD_ID.match(rid):
-            self.problems.add(rel, "", f"file name {file.name!r} is not a valid record id "
+            self.problems.add(rel, "", f"file name {os.path.basename(file)!r} is not a valid "
+                              "record id "
                               "(lower-case letters, digits, '.', '-', '_')", code="bad-id")
             return None
         source = _read(file, rel, self.problems)
