@@ -207,10 +207,21 @@ class OxigraphStore:
         return self.directory / f"{GEN_PREFIX}{time.time_ns():020d}-{uuid.uuid4().hex[:6]}.tmp"
 
     def _write_generation(self, new_dir: Path, graphs: dict[str, list[GraphData]]) -> None:
+        old = self.current_path
+        reuse = old is not None and _cheaper_to_reuse(ox.Store.read_only(str(old)), set(graphs))
+        if reuse:
+            # Most of the store stays: start from a hard-linked backup of it and drop the
+            # replaced graphs, instead of re-loading everything else.
+            source = ox.Store.read_only(str(old))
+            source.backup(str(new_dir))
+            del source
         store = ox.Store(str(new_dir))
         try:
-            old = self.current_path
-            if old is not None:
+            if reuse:
+                for graph in graphs:
+                    if store.contains_named_graph(ox.NamedNode(graph)):
+                        store.remove_graph(ox.NamedNode(graph))
+            elif old is not None:
                 self._copy_untouched(ox.Store.read_only(str(old)), store, set(graphs))
             for graph, parts in graphs.items():
                 target = ox.NamedNode(graph)
@@ -269,6 +280,23 @@ def _load(store: ox.Store, part: GraphData, target: ox.NamedNode) -> None:
     else:
         store.bulk_load(part.data or b"", part.format, base_iri=part.base_iri,
                         to_graph=to_graph)
+
+
+#: Measured on the project's machine: removing a quad from a store costs about four times
+#: what bulk-loading one does, so a backup plus removals wins only when the replaced
+#: graphs hold under a quarter of what would otherwise be copied.
+REMOVE_COST = 4
+
+
+def _cheaper_to_reuse(old: ox.Store, replaced: set[str]) -> bool:
+    """Whether backing up OLD and removing the REPLACED graphs beats copying the rest."""
+    counts = {str(row["g"].value): int(row["n"].value)
+              for row in old.query("SELECT ?g (COUNT(*) AS ?n) "  # type: ignore[union-attr]
+                                   "WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")}
+    removed = sum(n for g, n in counts.items() if g in replaced)
+    kept = sum(n for g, n in counts.items() if g not in replaced)
+    del old
+    return kept > 0 and REMOVE_COST * removed < kept
 
 
 #: Loader threads: pyoxigraph releases the GIL while bulk loading; on two cores three

@@ -33,6 +33,27 @@ def test_persistent_and_replaces_only_named_graphs(tmp_path: Path) -> None:
     assert values == {f"c{i}" for i in range(5)}  # the old content is gone, not merged
 
 
+@pytest.mark.parametrize(("big", "small", "reused"), [(400, 5, True), (5, 400, False)])
+def test_small_replacement_reuses_the_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                            big: int, small: int, reused: bool) -> None:
+    """Replacing a small graph beside a big one starts from a backup (nothing re-loaded);
+    replacing a big one copies the rest. Both give the same graphs."""
+    import dpgkg.store as module
+
+    copies: list[int] = []
+    real_copy = OxigraphStore._copy_untouched
+    monkeypatch.setattr(OxigraphStore, "_copy_untouched", staticmethod(
+        lambda old, new, replaced: (copies.append(1), real_copy(old, new, replaced))))
+    store = OxigraphStore(tmp_path / "s")
+    store.replace_graphs({G1: [_nq(G1, big, "keep")], G2: [_nq(G2, small, "old")]})
+    copies.clear()
+    store.replace_graphs({G2: [_nq(G2, 3, "new")]})
+    assert (not copies) is reused
+    assert store.count(G1) == big and store.count(G2) == 3
+    assert {q.object.value for q in store.quads(G2)} == {"new0", "new1", "new2"}
+    assert module.REMOVE_COST > 1
+
+
 def test_turtle_parts_go_into_their_graph(tmp_path: Path) -> None:
     store = OxigraphStore(tmp_path / "s")
     ttl = GraphData(G1, ox.RdfFormat.TURTLE, data=b"<https://e.org/a> <https://e.org/b> 1 .")
