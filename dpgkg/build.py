@@ -256,7 +256,8 @@ def build(settings: Settings, progress: Progress = no_progress,
     # Graphs load in this order, so the validation graph is made after the registry's.
     graphs = {
         iris.graph(REGISTRY_GRAPH): [
-            GraphData(iris.graph(REGISTRY_GRAPH), ox.RdfFormat.N_TRIPLES, chunks=chunks)],
+            GraphData(iris.graph(REGISTRY_GRAPH), ox.RdfFormat.N_TRIPLES, chunks=chunks,
+                      trusted=True)],
         iris.graph(SDG_GRAPH): sdg_graph_data(settings),
         iris.graph(ONTOLOGY_GRAPH): ontology_graph_data(settings),
     }

@@ -5,7 +5,7 @@ against a real ``dpgkg serve`` (union default graph off, update token set): each
 dataset goes in through the Graph Store Protocol and its query through ``/sparql``. The same
 tests run on an embedded in-memory pyoxigraph store: the endpoint must pass every test the
 engine passes on its own (HTTP loses nothing), and neither may fall below the counts
-measured here. See tests/w3c_sparql.py for how results are compared.
+measured here. See tests/w3c_results.py for how results are compared.
 """
 
 from __future__ import annotations
@@ -17,18 +17,9 @@ import pytest
 
 from dpgkg.store import OxigraphStore
 from tests.conftest import UPDATE_TOKEN, LiveServer, _need
-from tests.w3c_sparql import (
-    EVAL_DIRS,
-    Endpoint,
-    EvalTest,
-    Result,
-    Solutions,
-    compare,
-    eval_tests,
-    run_embedded,
-    run_http,
-    summary,
-)
+from tests.w3c_eval import EVAL_DIRS, Endpoint, EvalTest, eval_tests, run_embedded, run_http
+from tests.w3c_manifest import Result, summary
+from tests.w3c_results import Solutions, compare
 
 # Measured 2026-11-28 with pyoxigraph 0.5.13 on the suite snapshot w3c/rdf-tests ad541a5
 # (see the suite's PROVENANCE.md): embedded 222/232, through HTTP 222/232 (the same tests).

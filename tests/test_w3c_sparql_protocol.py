@@ -16,9 +16,9 @@ import pytest
 from dpgkg.store import OxigraphStore
 from server.views.sparql import with_using
 from tests.conftest import UPDATE_TOKEN, LiveServer, _need
-from tests.w3c_sparql import (
-    Endpoint,
-    Result,
+from tests.w3c_eval import Endpoint
+from tests.w3c_manifest import Result, summary
+from tests.w3c_protocol import (
     protocol_tests,
     rewrite,
     run_protocol,
@@ -26,7 +26,6 @@ from tests.w3c_sparql import (
     sd_schema_problems,
     service_description,
     status_ok,
-    summary,
 )
 
 # Measured 2026-11-28 on the suite snapshot w3c/rdf-tests ad541a5 (see its PROVENANCE.md):

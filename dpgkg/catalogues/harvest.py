@@ -1,11 +1,11 @@
 """``dpgkg harvest``: fetch a catalogue page by page and load it as one named graph.
 
 The loop is kind-independent: ``first_url`` -> fetch -> ``map_page`` -> ``next_url`` until
-None. Every fetched page is cached (body, URL, media type) under
-``<cache>/harvest/<NAME>/`` before it is mapped, so an interrupted harvest resumes where it
-stopped without fetching those pages again; a completed harvest clears the cache. A page
-that cannot be used is a problem, never fatal; a fetch that fails after retries ends the
-paging, and the pages harvested so far are still loaded (and stay cached for a resume).
+None. Every fetched page is cached (``page_cache``) before it is mapped, so an interrupted
+harvest resumes where it stopped without fetching those pages again; a completed harvest
+clears the cache. A page that cannot be used is a problem, never fatal; a fetch that fails
+after retries ends the paging, and the pages harvested so far are still loaded (and stay
+cached for a resume).
 The graph is written with one atomic ``replace_graphs``, so a re-harvest replaces it whole.
 """
 
@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
-import json
 import re
-import shutil
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -35,6 +33,7 @@ from dpgkg.catalogues.fetch import (
     read_local,
 )
 from dpgkg.catalogues.kinds import CatalogueOut, Page, PageProblem, SourceKind
+from dpgkg.catalogues.page_cache import PageCache
 from dpgkg.config import Settings
 from dpgkg.namespaces import DCAT, DCTERMS, RDF, IRIs
 from dpgkg.provenance import GraphOrigin, describe, now
@@ -146,54 +145,6 @@ class _Counter:
                     self.seen[kind].add(line.split(" ", 1)[0])
 
 
-class _PageCache:
-    """Pages of one harvest on disk: ``state.json`` and ``NNNNN.body`` files."""
-
-    def __init__(self, directory: Path) -> None:
-        self.directory = directory
-        self.state: dict[str, Any] = {}
-
-    def open(self, source: str, kind: str, page_size: int, resume: bool) -> list[Page]:
-        """The cached pages of an interrupted harvest of the same source, else start anew."""
-        state_file = self.directory / "state.json"
-        try:
-            state = json.loads(state_file.read_text()) if resume else None
-        except (OSError, ValueError):
-            state = None
-        fresh = {"source": source, "kind": kind, "page_size": page_size, "pages": []}
-        if (not state or state.get("source") != source or state.get("page_size") != page_size
-                or kind not in ("auto", state.get("kind"))):
-            shutil.rmtree(self.directory, ignore_errors=True)
-            self.state = fresh
-            return []
-        pages = []
-        for meta in state.get("pages", []):
-            try:
-                body = (self.directory / meta["file"]).read_bytes()
-            except OSError:
-                break  # a page lost mid-write: resume from the one before it
-            pages.append(Page(meta["url"], meta["number"], body, meta["content_type"]))
-        state["pages"] = state["pages"][:len(pages)]
-        self.state = state
-        return pages
-
-    def add(self, page: Page) -> None:
-        self.directory.mkdir(parents=True, exist_ok=True)
-        name = f"{page.number:05d}.body"
-        (self.directory / name).write_bytes(page.body)
-        self.state["pages"].append({"number": page.number, "url": page.url,
-                                    "content_type": page.content_type, "file": name})
-        tmp = self.directory / "state.json.tmp"
-        tmp.write_text(json.dumps(self.state))
-        tmp.replace(self.directory / "state.json")  # atomic: a kill leaves old or new
-
-    def set_kind(self, kind: str) -> None:
-        self.state["kind"] = kind
-
-    def clear(self) -> None:
-        shutil.rmtree(self.directory, ignore_errors=True)
-
-
 class _Run:
     """One harvest: the output, counters and report."""
 
@@ -265,7 +216,7 @@ def harvest(source: str, settings: Settings, *, kind: str = "auto", name: str | 
         fetcher = fetcher or Fetcher(settings.harvest)
         try:
             _harvest_url(run, source, kind, fetcher,
-                         _PageCache(settings.cache / "harvest" / name), resume)
+                         PageCache(settings.cache / "harvest" / name), resume)
         finally:
             if own:
                 fetcher.close()
@@ -280,7 +231,7 @@ def harvest(source: str, settings: Settings, *, kind: str = "auto", name: str | 
     return report
 
 
-def _harvest_url(run: _Run, source: str, kind_name: str, fetcher: Fetcher, cache: _PageCache,
+def _harvest_url(run: _Run, source: str, kind_name: str, fetcher: Fetcher, cache: PageCache,
                  resume: bool) -> None:
     report = run.report
     cached = cache.open(source, kind_name, run.page_size, resume)
