@@ -99,7 +99,9 @@ def map_registry(batch: RegistryBatch, iris: IRIs, graph: str,
 
 
 #: Quads per chunk handed to the loader: big enough to keep Oxigraph's bulk loader
-#: efficient, small enough that reading and loading overlap.
+#: efficient, small enough that reading and loading overlap. Measured at 100k records:
+#: 40k 157 s, 100k 145 s, 1M 179 s (with a final flush); without it, 100k 77 s, 300k 77-95 s,
+#: 1M 82 s.
 CHUNK_QUADS = 100_000
 
 
@@ -237,7 +239,7 @@ def inference_chunks(tee: _Tee, settings: Settings, report: BuildReport
 
 def build(settings: Settings, progress: Progress = no_progress,
           registry_sha256: str | None = None, validate: bool = True,
-          reason: bool = False) -> BuildReport:
+          reason: bool = False, optimize: bool = False) -> BuildReport:
     """Build every graph and swap them into the store at once.
 
     Raises RegistrySourceError / SdgSourceError / StoreError for unusable input; record
@@ -269,7 +271,7 @@ def build(settings: Settings, progress: Progress = no_progress,
         graphs[iris.graph(VALIDATION_GRAPH)] = [GraphData(
             iris.graph(VALIDATION_GRAPH), ox.RdfFormat.N_QUADS,
             chunks=validation_chunks(tee, settings, report))]
-    OxigraphStore(settings.store).replace_graphs(graphs)
+    OxigraphStore(settings.store).replace_graphs(graphs, optimize=optimize)
     report.graphs = sorted(graphs)
     report.seconds = time.perf_counter() - start
     return report

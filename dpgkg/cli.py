@@ -111,13 +111,15 @@ def _progress(quiet: bool):
 @click.option("--reason", is_flag=True, help="Also materialise OWL-RL inferences (owlrl) over "
               "the registry and the ontology into the inferred graph (slow: ~30 s for the "
               "real registry).")
+@click.option("--optimize", is_flag=True, help="Merge the store's files before the swap: "
+              "slower builds, faster queries on large stores (see README, Benchmarks).")
 @click.option("-v", "--verbose", is_flag=True, help="Also list informational findings.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars; only errors and summary.")
 @click.pass_context
 def build_cmd(ctx: click.Context, registry: str | None, registry_sha256: str | None,
               sdg: str | None, store: Path | None,
               base_iri: str | None, report_path: Path | None, validate: bool, reason: bool,
-              verbose: bool, quiet: bool) -> None:
+              optimize: bool, verbose: bool, quiet: bool) -> None:
     """Build the graph: registry records, SDG vocabulary and ontology into the store.
 
     Each bad file gets one line (file, JSON pointer, reason); the rest is built.
@@ -132,7 +134,7 @@ def build_cmd(ctx: click.Context, registry: str | None, registry_sha256: str | N
     settings = _settings(ctx, registry=registry, sdg=sdg, store=store, base_iri=base_iri)
     try:
         report = build(settings, progress=_progress(quiet), registry_sha256=registry_sha256,
-                       validate=validate, reason=reason)
+                       validate=validate, reason=reason, optimize=optimize)
     except (RegistrySourceError, SdgSourceError, FileNotFoundError, ValueError,
             StoreError) as exc:
         raise BadInput(str(exc)) from exc

@@ -62,7 +62,8 @@ class GraphData:
 class GraphStore(Protocol):
     """What dpgkg needs from a store; a remote SPARQL 1.1 store can implement it too."""
 
-    def replace_graphs(self, graphs: dict[str, list[GraphData]]) -> None: ...
+    def replace_graphs(self, graphs: dict[str, list[GraphData]],
+                       optimize: bool = False) -> None: ...
 
     def query(self, sparql: str, *, union_default_graph: bool = True) -> object: ...
 
@@ -158,13 +159,14 @@ class OxigraphStore:
             finally:
                 fcntl.flock(fh, fcntl.LOCK_UN)
 
-    def replace_graphs(self, graphs: dict[str, list[GraphData]]) -> None:
+    def replace_graphs(self, graphs: dict[str, list[GraphData]],
+                       optimize: bool = False) -> None:
         """Replace each named graph in GRAPHS with its data, all in one atomic swap."""
         with self._lock():
             self._remove_stale()
             new_dir = self._new_generation_dir()
             try:
-                self._write_generation(new_dir, graphs)
+                self._write_generation(new_dir, graphs, optimize)
                 final = new_dir.with_suffix("")
                 new_dir.rename(final)
                 self._switch(final)
@@ -209,7 +211,8 @@ class OxigraphStore:
     def _new_generation_dir(self) -> Path:
         return self.directory / f"{GEN_PREFIX}{time.time_ns():020d}-{uuid.uuid4().hex[:6]}.tmp"
 
-    def _write_generation(self, new_dir: Path, graphs: dict[str, list[GraphData]]) -> None:
+    def _write_generation(self, new_dir: Path, graphs: dict[str, list[GraphData]],
+                          optimize: bool = False) -> None:
         old = self.current_path
         reuse = old is not None and _cheaper_to_reuse(ox.Store.read_only(str(old)), set(graphs))
         if reuse:
@@ -230,9 +233,13 @@ class OxigraphStore:
                 target = ox.NamedNode(graph)
                 for part in parts:
                     _load(store, part, target)
-            # No optimize(): the bulk loader writes sorted files already, and compacting
-            # a large generation would cost more than it saves for queries.
-            store.flush()
+            # No flush(): everything above is bulk-loaded (files ingested and recorded durably
+            # as they are written), and flush() waits for RocksDB to merge them: 43 s of the
+            # 133 s a 100k-record build took. Queries on the unmerged files are somewhat
+            # slower on large stores (measured: 0.85 s against 0.6 s for a 9M-quad scan), so
+            # optimize=True (`dpgkg build --optimize`) merges them before the swap instead.
+            if optimize:
+                store.optimize()
         finally:
             del store
             gc.collect()

@@ -130,3 +130,10 @@ def test_query_results(tmp_path: Path) -> None:
     assert store.query("ASK { ?s ?p 'a1' }") is True
     rows = store.query("SELECT ?o WHERE { ?s ?p ?o } ORDER BY ?o")
     assert [r[0].value for r in rows] == ["a0", "a1"]  # type: ignore[attr-defined]
+
+
+def test_optimized_generation_holds_the_same_graphs(tmp_path: Path) -> None:
+    plain, merged = OxigraphStore(tmp_path / "a"), OxigraphStore(tmp_path / "b")
+    plain.replace_graphs({G1: [_nq(G1, 50, "x")], G2: [_nq(G2, 7, "y")]})
+    merged.replace_graphs({G1: [_nq(G1, 50, "x")], G2: [_nq(G2, 7, "y")]}, optimize=True)
+    assert sorted(map(str, plain.quads())) == sorted(map(str, merged.quads()))
