@@ -162,18 +162,7 @@ class OxigraphStore:
     def replace_graphs(self, graphs: dict[str, list[GraphData]],
                        optimize: bool = False) -> None:
         """Replace each named graph in GRAPHS with its data, all in one atomic swap."""
-        with self._lock():
-            self._remove_stale()
-            new_dir = self._new_generation_dir()
-            try:
-                self._write_generation(new_dir, graphs, optimize)
-                final = new_dir.with_suffix("")
-                new_dir.rename(final)
-                self._switch(final)
-            except BaseException:
-                shutil.rmtree(new_dir, ignore_errors=True)
-                raise
-            self._prune()
+        self._new_generation(lambda new_dir: self._write_generation(new_dir, graphs, optimize))
 
     def modify(self, change: Callable[[ox.Store], T]) -> T:
         """Apply CHANGE to a copy of the current generation, then swap the copy in.
@@ -183,22 +172,31 @@ class OxigraphStore:
         the previous generation until the swap (a failed or killed change leaves it as it
         was). Raises StoreError when a build or another change holds the store.
         """
+        def write(new_dir: Path) -> T:
+            old = self.current_path
+            if old is not None:
+                source = ox.Store.read_only(str(old))
+                source.backup(str(new_dir))
+                del source
+            store = ox.Store(str(new_dir))
+            try:
+                result = change(store)
+                store.flush()  # update and load write through the log: make them durable
+            finally:
+                del store
+                gc.collect()
+            return result
+
+        return self._new_generation(write)
+
+    def _new_generation(self, write: Callable[[Path], T]) -> T:
+        """Under the write lock: WRITE a new generation directory, then swap it in; on any
+        failure (or a kill) the half-written directory is never current."""
         with self._lock():
             self._remove_stale()
             new_dir = self._new_generation_dir()
             try:
-                old = self.current_path
-                if old is not None:
-                    source = ox.Store.read_only(str(old))
-                    source.backup(str(new_dir))
-                    del source
-                store = ox.Store(str(new_dir))
-                try:
-                    result = change(store)
-                    store.flush()
-                finally:
-                    del store
-                    gc.collect()
+                result = write(new_dir)
                 final = new_dir.with_suffix("")
                 new_dir.rename(final)
                 self._switch(final)

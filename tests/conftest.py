@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -180,3 +182,17 @@ def live_server(fixture_store: Path, tmp_path_factory: pytest.TempPathFactory):
                         DPGKG_QUERY_TIMEOUT="2", DPGKG_WORKERS="2")
     yield server
     server.stop()
+
+
+@contextlib.contextmanager
+def empty_writable_server(directory: Path) -> Iterator[LiveServer]:
+    """``dpgkg serve`` over a fresh empty store: update token set, union default graph off
+    (what the W3C suites expect of a plain SPARQL 1.1 service)."""
+    OxigraphStore(directory / "store").replace_graphs({})  # an empty generation
+    server = LiveServer(directory / "store", directory / "cache",
+                        DPGKG_UPDATE_TOKEN=UPDATE_TOKEN, DPGKG_UNION_DEFAULT_GRAPH="0",
+                        DPGKG_WORKERS="2")
+    try:
+        yield server
+    finally:
+        server.stop()

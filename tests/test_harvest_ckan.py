@@ -13,8 +13,9 @@ import pytest
 
 from dpgkg.catalogues.ckan import KIND, portal_of
 from dpgkg.catalogues.kinds import CatalogueOut, Page
-from dpgkg.namespaces import DCAT, DCTERMS, FOAF, OWL, RDF, IRIs
+from dpgkg.namespaces import DCAT, DCTERMS, FOAF, OWL, IRIs
 from tests.conftest import FIXTURES, _need
+from tests.kind_helpers import count, map_file, values
 
 HDX = "https://data.humdata.org"
 SEARCH = f"{HDX}/api/3/action/package_search"
@@ -23,22 +24,7 @@ EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 
 def harvest(path: Path, url: str | None = None, catalogue: str = HDX
             ) -> tuple[int, ox.Store, CatalogueOut]:
-    iris = IRIs()
-    out = CatalogueOut(iris, iris.catalogue_graph("test"), catalogue)
-    n = KIND.map_page(Page(url or path.resolve().as_uri(), 1, path.read_bytes(), ""), out)
-    store = ox.Store()
-    store.load(out.writer.data(), ox.RdfFormat.N_TRIPLES)  # must be valid N-Triples
-    return n, store, out
-
-
-def values(store: ox.Store, s: str | None, p: str) -> set[str]:
-    subject = ox.NamedNode(s) if s else None
-    return {q.object.value for q in store.quads_for_pattern(subject, ox.NamedNode(str(p)), None)}
-
-
-def count(store: ox.Store, cls: str) -> int:
-    return len(list(store.quads_for_pattern(None, ox.NamedNode(str(RDF.type)),
-                                            ox.NamedNode(str(cls)))))
+    return map_file(KIND, path, "test", url=url, catalogue=catalogue)
 
 
 def text_of(store: ox.Store) -> str:

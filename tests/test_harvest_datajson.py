@@ -12,8 +12,9 @@ import pytest
 
 from dpgkg.catalogues.datajson import KIND, dataset_iri
 from dpgkg.catalogues.kinds import CatalogueOut, Page
-from dpgkg.namespaces import DCAT, DCTERMS, FOAF, ORG, OWL, RDF, IRIs
+from dpgkg.namespaces import DCAT, DCTERMS, FOAF, ORG, OWL, RDF
 from tests.conftest import FIXTURES, _need
+from tests.kind_helpers import count, map_file, values
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 POD = "catalogues/datagov-pod/samples"
@@ -29,23 +30,7 @@ SAMPLES = {  # PROVENANCE.md: datasets, distributions
 
 
 def harvest(path: Path, adopt: bool = False) -> tuple[int, ox.Store, CatalogueOut]:
-    iris = IRIs()
-    graph = iris.catalogue_graph("pod")
-    out = CatalogueOut(iris, graph, f"{graph}/catalog", adopt_catalogue=adopt)
-    n = KIND.map_page(Page(path.resolve().as_uri(), 1, path.read_bytes(), ""), out)
-    store = ox.Store()
-    store.load(out.writer.data(), ox.RdfFormat.N_TRIPLES)
-    return n, store, out
-
-
-def values(store: ox.Store, s: str | None, p: str) -> set[str]:
-    subject = ox.NamedNode(s) if s else None
-    return {q.object.value for q in store.quads_for_pattern(subject, ox.NamedNode(str(p)), None)}
-
-
-def count(store: ox.Store, cls: str) -> int:
-    return len(list(store.quads_for_pattern(None, ox.NamedNode(str(RDF.type)),
-                                            ox.NamedNode(str(cls)))))
+    return map_file(KIND, path, "pod", adopt=adopt)
 
 
 @pytest.mark.realdata

@@ -11,8 +11,9 @@ import pytest
 
 from dpgkg.catalogues.kinds import CatalogueOut, Page
 from dpgkg.catalogues.schemaorg import KIND, SchemaOrgKind
-from dpgkg.namespaces import ADMS, DCAT, DCTERMS, FOAF, OWL, RDF, IRIs
+from dpgkg.namespaces import ADMS, DCAT, DCTERMS, FOAF, OWL
 from tests.conftest import FIXTURES, _need
+from tests.kind_helpers import count, map_file, values
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 SAMPLES = {  # PROVENANCE.md: schema:Dataset nodes; and distributions (DataDownload)
@@ -31,23 +32,7 @@ DIRECT = SchemaOrgKind(context="/nonexistent/schemaorg-context")
 
 def harvest(path: Path, kind: SchemaOrgKind = KIND, adopt: bool = False
             ) -> tuple[int, ox.Store, CatalogueOut]:
-    iris = IRIs()
-    graph = iris.catalogue_graph("so")
-    out = CatalogueOut(iris, graph, f"{graph}/catalog", adopt_catalogue=adopt)
-    n = kind.map_page(Page(path.resolve().as_uri(), 1, path.read_bytes(), ""), out)
-    store = ox.Store()
-    store.load(out.writer.data(), ox.RdfFormat.N_TRIPLES)
-    return n, store, out
-
-
-def values(store: ox.Store, s: str | None, p: str) -> set[str]:
-    subject = ox.NamedNode(s) if s else None
-    return {q.object.value for q in store.quads_for_pattern(subject, ox.NamedNode(str(p)), None)}
-
-
-def count(store: ox.Store, cls: str) -> int:
-    return len(list(store.quads_for_pattern(None, ox.NamedNode(str(RDF.type)),
-                                            ox.NamedNode(str(cls)))))
+    return map_file(kind, path, "so", adopt=adopt)
 
 
 @pytest.fixture(autouse=True)

@@ -15,8 +15,7 @@ from collections import Counter
 import pyoxigraph as ox
 import pytest
 
-from dpgkg.store import OxigraphStore
-from tests.conftest import UPDATE_TOKEN, LiveServer, _need
+from tests.conftest import UPDATE_TOKEN, _need, empty_writable_server
 from tests.w3c_eval import EVAL_DIRS, Endpoint, EvalTest, eval_tests, run_embedded, run_http
 from tests.w3c_manifest import Result, summary
 from tests.w3c_results import Solutions, compare
@@ -55,13 +54,8 @@ def tests() -> list[EvalTest]:
 @pytest.fixture(scope="module")
 def endpoint(tests: list[EvalTest], tmp_path_factory: pytest.TempPathFactory):
     """``dpgkg serve`` over a fresh empty store: update token set, union default graph off."""
-    directory = tmp_path_factory.mktemp("w3c-eval")
-    OxigraphStore(directory / "store").replace_graphs({})  # an empty generation
-    server = LiveServer(directory / "store", directory / "cache",
-                        DPGKG_UPDATE_TOKEN=UPDATE_TOKEN, DPGKG_UNION_DEFAULT_GRAPH="0",
-                        DPGKG_WORKERS="2")
-    yield Endpoint(server.url, UPDATE_TOKEN)
-    server.stop()
+    with empty_writable_server(tmp_path_factory.mktemp("w3c-eval")) as server:
+        yield Endpoint(server.url, UPDATE_TOKEN)
 
 
 @pytest.fixture(scope="module")

@@ -13,9 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from dpgkg.store import OxigraphStore
 from server.views.sparql import with_using
-from tests.conftest import UPDATE_TOKEN, LiveServer, _need
+from tests.conftest import UPDATE_TOKEN, _need, empty_writable_server
 from tests.w3c_eval import Endpoint
 from tests.w3c_manifest import Result, summary
 from tests.w3c_protocol import (
@@ -50,13 +49,8 @@ def suite() -> Path:
 @pytest.fixture(scope="module")
 def endpoint(suite: Path, tmp_path_factory: pytest.TempPathFactory):
     """``dpgkg serve`` over a fresh empty store: update token set, union default graph off."""
-    directory = tmp_path_factory.mktemp("w3c-protocol")
-    OxigraphStore(directory / "store").replace_graphs({})  # an empty generation
-    server = LiveServer(directory / "store", directory / "cache",
-                        DPGKG_UPDATE_TOKEN=UPDATE_TOKEN, DPGKG_UNION_DEFAULT_GRAPH="0",
-                        DPGKG_WORKERS="2")
-    yield Endpoint(server.url, UPDATE_TOKEN)
-    server.stop()
+    with empty_writable_server(tmp_path_factory.mktemp("w3c-protocol")) as server:
+        yield Endpoint(server.url, UPDATE_TOKEN)
 
 
 def _check(results: list[Result], total: int, minimum: int) -> None:

@@ -18,12 +18,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from dpgkg.namespaces import DCAT, RDF, SH, XSD
-from dpgkg.rdfterms import QuadWriter, literal
+from dpgkg.namespaces import DCAT, RDF, SH
+from dpgkg.rdfterms import QuadWriter
 from dpgkg.store import OxigraphStore, StoreError
 from dpgkg.validation.engine import Finding, validate_data
 from dpgkg.validation.inputs import RDF_SUFFIXES, InputError, Inputs, read_rdf
-from dpgkg.validation.report import Result
+from dpgkg.validation.report import Result, report_quads
 from dpgkg.validation.shapes import ShapesGraph
 
 #: What a result is filed under, nearest first; a catalogue only when no dataset is nearer.
@@ -91,29 +91,10 @@ class GraphReport:
 
     def quads(self, graph: str | None, report_iri: str) -> QuadWriter:
         """The sh:ValidationReport as N-Quads in GRAPH, or N-Triples for None."""
-        out = QuadWriter(graph)
-        out.rel(report_iri, str(RDF.type), str(SH.ValidationReport))
-        any_result = any(rec.results for rec in self.records)
-        out.add(f"<{report_iri}>", str(SH.conforms),
-                literal("false" if any_result else "true", str(XSD.boolean)))
-        n = 0
-        for rec in self.records:
-            for r in rec.results:
-                n += 1
-                node = f"{report_iri}/result/{n}"
-                out.rel(report_iri, str(SH.result), node)
-                out.rel(node, str(RDF.type), str(SH.ValidationResult))
-                focus = r.focus if r.focus.startswith("_:") else f"<{r.focus}>"
-                out.add(f"<{node}>", str(SH.focusNode), focus)
-                out.rel(node, str(SH.resultSeverity), str(SH[r.severity]))
-                if r.shape:
-                    out.rel(node, str(SH.sourceShape), r.shape)
-                if r.path.startswith(("http://", "https://")) and " " not in r.path:
-                    out.rel(node, str(SH.resultPath), r.path)
-                if r.value:
-                    out.text(node, str(SH.value), r.value)
-                out.text(node, str(SH.resultMessage), r.message)
-        return out
+        no_links: list[tuple[str, str]] = []
+        items = [(r, r.focus if r.focus.startswith("_:") else f"<{r.focus}>", no_links)
+                 for rec in self.records for r in rec.results]
+        return report_quads(QuadWriter(graph), report_iri, items)
 
 
 def _name(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple, skolemise: bool

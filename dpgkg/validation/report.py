@@ -104,34 +104,43 @@ class ValidationReport:
 
     def quads(self, graph: str | None, report_iri: str) -> QuadWriter:
         """The sh:ValidationReport as N-Quads in GRAPH, or N-Triples for None (results get
-        IRIs of their own)."""
-        out = QuadWriter(graph)
-        out.rel(report_iri, str(RDF.type), str(SH.ValidationReport))
-        # SHACL's sh:conforms: false as soon as there is any result, warnings included
-        # (the JSON "conforms" is dpgkg's: no Violation).
-        any_result = any(rec.results for rec in self.records)
-        out.add(f"<{report_iri}>", str(SH.conforms),
-                literal("false" if any_result else "true", str(XSD.boolean)))
-        n = 0
+        IRIs of their own), each result also linked to its record and indicator."""
+        items = []
         for rec in self.records:
             for r in rec.results:
-                n += 1
-                node = f"{report_iri}/result/{n}"
-                out.rel(report_iri, str(SH.result), node)
-                out.rel(node, str(RDF.type), str(SH.ValidationResult))
-                out.rel(node, str(SH.focusNode), r.focus or rec.iri)
-                out.rel(node, str(SH.resultSeverity), str(SH[r.severity]))
-                if r.shape:
-                    out.rel(node, str(SH.sourceShape), r.shape)
-                if r.path.startswith(("http://", "https://")) and " " not in r.path:
-                    out.rel(node, str(SH.resultPath), r.path)
-                if r.value:
-                    out.text(node, str(SH.value), r.value)
-                out.text(node, str(SH.resultMessage), r.message)
-                out.rel(node, str(DPG.aboutRecord), rec.iri)
+                links = [(str(DPG.aboutRecord), rec.iri)]
                 if r.indicator:
-                    out.rel(node, str(DPG.assessesIndicator), f"{DPG}Indicator{r.indicator}")
-        return out
+                    links.append((str(DPG.assessesIndicator), f"{DPG}Indicator{r.indicator}"))
+                items.append((r, f"<{r.focus or rec.iri}>", links))
+        return report_quads(QuadWriter(graph), report_iri, items)
+
+
+def report_quads(out: QuadWriter, report_iri: str,
+                 items: Iterable[tuple[Result, str, list[tuple[str, str]]]]) -> QuadWriter:
+    """Write a SHACL sh:ValidationReport: one sh:ValidationResult per (result, focus node as
+    a written term, extra (predicate, IRI) links). Shared by record and graph reports."""
+    items = list(items)
+    out.rel(report_iri, str(RDF.type), str(SH.ValidationReport))
+    # SHACL's sh:conforms: false as soon as there is any result, warnings included
+    # (the JSON "conforms" is dpgkg's: no Violation).
+    out.add(f"<{report_iri}>", str(SH.conforms),
+            literal("false" if items else "true", str(XSD.boolean)))
+    for n, (r, focus, links) in enumerate(items, 1):
+        node = f"{report_iri}/result/{n}"
+        out.rel(report_iri, str(SH.result), node)
+        out.rel(node, str(RDF.type), str(SH.ValidationResult))
+        out.add(f"<{node}>", str(SH.focusNode), focus)
+        out.rel(node, str(SH.resultSeverity), str(SH[r.severity]))
+        if r.shape:
+            out.rel(node, str(SH.sourceShape), r.shape)
+        if r.path.startswith(("http://", "https://")) and " " not in r.path:
+            out.rel(node, str(SH.resultPath), r.path)
+        if r.value:
+            out.text(node, str(SH.value), r.value)
+        out.text(node, str(SH.resultMessage), r.message)
+        for predicate, obj in links:
+            out.rel(node, predicate, obj)
+    return out
 
 
 def record_id(iri: str) -> str:
