@@ -68,12 +68,10 @@ def catalogues_cmd(ctx: click.Context, names: tuple[str, ...], portals: Path | N
 
 
 def _add_wikidata() -> None:
-    """``dpgkg link wikidata`` (dpgkg/catalogues/wikidata_cli.py), when that module is there:
-    its import is light (click and the settings), so registering it here costs nothing."""
-    try:
-        from dpgkg.catalogues.wikidata_cli import wikidata_cmd
-    except ImportError:  # the Wikidata alignment is optional for the catalogue linking
-        return
+    """``dpgkg link wikidata`` (dpgkg/catalogues/wikidata_cli.py): its import is light (click
+    and the settings; SPARQLWrapper only when it runs), so registering it costs nothing."""
+    from dpgkg.catalogues.wikidata_cli import wikidata_cmd
+
     link_group.add_command(wikidata_cmd)
 
 
