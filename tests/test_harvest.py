@@ -142,6 +142,17 @@ def test_server_error_mid_paging_keeps_pages_then_resumes(server: CatalogueServe
     assert count(settings, second.graph) == 6
 
 
+def test_partial_reharvest_keeps_a_fuller_graph(server: CatalogueServer,
+                                                settings: Settings) -> None:
+    url = serve_paged(server)
+    assert harvest(url, settings, name="keep").complete
+    server.routes["/cat?page=2"].fail_first = 99  # the portal breaks on page 2 from now on
+    again = harvest(url, settings, name="keep")
+    assert not again.complete and not again.written
+    assert "is kept" in again.problems[-1].reason and again.problems[-1].severity == "warning"
+    assert count(settings, again.graph) == 6  # the 3-page harvest is still there
+
+
 def test_restart_ignores_the_cache(server: CatalogueServer, settings: Settings) -> None:
     url = serve_paged(server, fail_first=2)
     harvest(url, settings, name="r")

@@ -5,7 +5,7 @@ None. Every fetched page is cached (``page_cache``) before it is mapped, so an i
 harvest resumes where it stopped without fetching those pages again; a completed harvest
 clears the cache. A page that cannot be used is a problem, never fatal; a fetch that fails
 after retries ends the paging, and the pages harvested so far are still loaded (and stay
-cached for a resume).
+cached for a resume) — unless the graph already in the store came from more pages.
 The graph is written with one atomic ``replace_graphs``, so a re-harvest replaces it whole.
 """
 
@@ -35,7 +35,7 @@ from dpgkg.catalogues.fetch import (
 from dpgkg.catalogues.kinds import CatalogueOut, Page, PageProblem, SourceKind
 from dpgkg.catalogues.page_cache import PageCache
 from dpgkg.config import Settings
-from dpgkg.namespaces import DCAT, DCTERMS, RDF, IRIs
+from dpgkg.namespaces import DCAT, DCTERMS, DPG, RDF, IRIs
 from dpgkg.provenance import GraphOrigin, describe, now
 from dpgkg.rdfterms import QuadWriter
 from dpgkg.store import GraphData, OxigraphStore
@@ -226,9 +226,29 @@ def harvest(source: str, settings: Settings, *, kind: str = "auto", name: str | 
         lines = "; ".join(f"{p.url}: {p.reason}" for p in report.errors[:3])
         raise HarvestError(f"nothing usable harvested from {source}" +
                            (f" ({lines})" if lines else ""))
-    _write(run, settings, iris, started)
+    kept = None if report.complete else _pages_in_store(settings, report.graph)
+    if kept is not None and report.pages < kept:
+        # A flaky portal must not shrink a fuller harvest: keep the graph there is (the
+        # pages fetched now stay cached, and the next run resumes from them).
+        report.problems.append(PageProblem(
+            report.source, f"paging did not finish ({report.pages} pages read); the graph "
+            f"harvested before ({kept} pages) is kept: run again to resume", severity="warning"))
+    else:
+        _write(run, settings, iris, started)
     report.seconds = time.perf_counter() - t0
     return report
+
+
+def _pages_in_store(settings: Settings, graph: str) -> int | None:
+    """How many pages the catalogue graph in the store was harvested from (None: no graph)."""
+    store = OxigraphStore(settings.store)
+    if not store.exists():
+        return None
+    rows = store.query(f"SELECT ?n WHERE {{ GRAPH <{graph}> {{ <{graph}> <{DPG}pageCount> ?n }} }}",
+                       union_default_graph=False)
+    for row in rows:  # type: ignore[attr-defined]
+        return int(row[0].value)
+    return None
 
 
 def _harvest_url(run: _Run, source: str, kind_name: str, fetcher: Fetcher, cache: PageCache,
