@@ -31,3 +31,9 @@ def test_unknown_resource_404(client) -> None:
     assert client.get("/id/dpg/no-such-record").status_code == 404
     assert client.get("/id/dpg/no-such-record", headers={"Accept": "text/html"}
                       ).status_code == 404
+
+
+def test_path_cannot_inject_sparql(client) -> None:
+    for path in ('/id/dpg/x")%20}%20UNION%20{%20?s%20?p%20?o%20}%20#', "/id/dpg/a%3Eb",
+                 "/id/dpg/a%5Cb"):
+        assert client.get(path, headers={"Accept": "text/turtle"}).status_code == 400

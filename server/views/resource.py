@@ -9,6 +9,7 @@ concise bounded description) in the negotiated format.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from flask import Blueprint, Response, render_template, request
@@ -21,6 +22,9 @@ from server.state import state
 from server.worker import Job
 
 bp = Blueprint("resource", __name__, template_folder="../templates")
+#: Characters an IRIREF may not hold (SPARQL grammar), plus the quote, so a path can never
+#: close the IRI or the string it is written into.
+_IRI_UNSAFE = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
 
 def _wants_html() -> bool:
@@ -32,7 +36,7 @@ def _wants_html() -> bool:
 def resource(rest: str) -> Response:
     st = state()
     iri = f"{st.settings.base_iri}id/{rest}"
-    if "<" in iri or ">" in iri or " " in iri:
+    if _IRI_UNSAFE.search(iri):  # the IRI is written into SPARQL text below
         return text_error(400, f"not an IRI: {iri!r}", "protocol")
     # Its own statements, and those of the nodes minted under it (screening, repositories,
     # SDG claims) up to two links away: what a reader needs to make sense of the record.
