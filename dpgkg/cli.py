@@ -16,7 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from dpgkg import __version__
-from dpgkg.config import Settings
+from dpgkg.config import ConfigError, Settings
 from dpgkg.problems import Severity
 from dpgkg.query import QueryError, named_queries, resolve_query, run_query, typed_params
 from dpgkg.store import OxigraphStore, StoreError
@@ -74,7 +74,10 @@ class LazyGroup(click.Group):
 @click.pass_context
 def main(ctx: click.Context) -> None:
     """dpgkg: the linked-data knowledge graph of the Digital Public Goods registry."""
-    ctx.obj = Settings.from_env()
+    try:
+        ctx.obj = Settings.from_env()
+    except ConfigError as exc:
+        raise BadInput(str(exc)) from exc
 
 
 def _progress(quiet: bool):

@@ -9,7 +9,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from dpgkg.namespaces import DEFAULT_BASE
 
@@ -43,6 +43,25 @@ def _words(value: str | None) -> tuple[str, ...]:
     return tuple(w for w in (value or "").replace(",", " ").split() if w)
 
 
+class ConfigError(ValueError):
+    """An environment variable holds something unusable."""
+
+
+N = TypeVar("N", int, float)
+
+
+def _number(env: Mapping[str, str], name: str, default: N) -> N:
+    """NAME as a number of DEFAULT's type, or DEFAULT when unset; a clear error otherwise."""
+    raw = env.get(name)
+    if not raw:
+        return default
+    try:
+        return type(default)(raw)
+    except ValueError:
+        kind = "a whole number" if isinstance(default, int) else "a number"
+        raise ConfigError(f"{name}: {raw!r} is not {kind}") from None
+
+
 def _flag(value: str | None, default: bool) -> bool:
     if value is None or value == "":
         return default
@@ -71,17 +90,17 @@ class ServerSettings:
         cors = env.get("DPGKG_CORS_ORIGINS")
         return cls(
             host=env.get("DPGKG_HOST") or d.host,
-            port=int(env.get("DPGKG_PORT") or d.port),
-            workers=int(env.get("DPGKG_WORKERS") or d.workers),
+            port=_number(env, "DPGKG_PORT", d.port),
+            workers=_number(env, "DPGKG_WORKERS", d.workers),
             update_token=env.get("DPGKG_UPDATE_TOKEN") or None,
-            query_timeout=float(env.get("DPGKG_QUERY_TIMEOUT") or d.query_timeout),
-            result_limit=int(env.get("DPGKG_RESULT_LIMIT") or d.result_limit),
-            max_request_bytes=int(env.get("DPGKG_MAX_REQUEST_BYTES") or d.max_request_bytes),
+            query_timeout=_number(env, "DPGKG_QUERY_TIMEOUT", d.query_timeout),
+            result_limit=_number(env, "DPGKG_RESULT_LIMIT", d.result_limit),
+            max_request_bytes=_number(env, "DPGKG_MAX_REQUEST_BYTES", d.max_request_bytes),
             service_allowlist=_words(env.get("DPGKG_SERVICE_ALLOWLIST")),
             cors_origins=d.cors_origins if cors is None else cors,
             union_default_graph=_flag(env.get("DPGKG_UNION_DEFAULT_GRAPH"),
                                       d.union_default_graph),
-            query_cache_size=int(env.get("DPGKG_QUERY_CACHE_SIZE") or d.query_cache_size),
+            query_cache_size=_number(env, "DPGKG_QUERY_CACHE_SIZE", d.query_cache_size),
         )
 
     def with_overrides(self, **overrides: Any) -> ServerSettings:
@@ -101,9 +120,9 @@ class HarvestSettings:
     def from_env(cls, env: Mapping[str, str]) -> HarvestSettings:
         d = cls()
         return cls(
-            timeout=float(env.get("DPGKG_HARVEST_TIMEOUT") or d.timeout),
-            max_bytes=int(env.get("DPGKG_HARVEST_MAX_BYTES") or d.max_bytes),
-            retries=int(env.get("DPGKG_HARVEST_RETRIES") or d.retries),
+            timeout=_number(env, "DPGKG_HARVEST_TIMEOUT", d.timeout),
+            max_bytes=_number(env, "DPGKG_HARVEST_MAX_BYTES", d.max_bytes),
+            retries=_number(env, "DPGKG_HARVEST_RETRIES", d.retries),
         )
 
     def with_overrides(self, **overrides: Any) -> HarvestSettings:

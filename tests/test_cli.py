@@ -195,3 +195,9 @@ def test_rebuild_keeps_other_graphs(runner: CliRunner, built: Path, tmp_path: Pa
                                 "-q"]).exit_code == 0
     assert other in store.named_graphs()
     assert store.query("ASK { <https://w3id.org/dpgkg/id/dpg/rain-atlas> ?p ?o }") is False
+
+
+def test_bad_environment_value_is_a_clear_error_exit_2(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["stats"], env={"DPGKG_QUERY_TIMEOUT": "ten"})
+    assert result.exit_code == 2
+    assert "DPGKG_QUERY_TIMEOUT: 'ten' is not a number" in result.output
