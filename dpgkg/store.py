@@ -173,11 +173,10 @@ class OxigraphStore:
         was). Raises StoreError when a build or another change holds the store.
         """
         def write(new_dir: Path) -> T:
-            old = self.current_path
+            old = self._open_current()
             if old is not None:
-                source = ox.Store.read_only(str(old))
-                source.backup(str(new_dir))
-                del source
+                old.backup(str(new_dir))
+                del old
             store = ox.Store(str(new_dir))
             try:
                 result = change(store)
@@ -206,19 +205,22 @@ class OxigraphStore:
             self._prune()
             return result
 
+    def _open_current(self) -> ox.Store | None:
+        """The current generation, read-only (None before the first build)."""
+        path = self.current_path
+        return None if path is None else ox.Store.read_only(str(path))
+
     def _new_generation_dir(self) -> Path:
         return self.directory / f"{GEN_PREFIX}{time.time_ns():020d}-{uuid.uuid4().hex[:6]}.tmp"
 
     def _write_generation(self, new_dir: Path, graphs: dict[str, list[GraphData]],
                           optimize: bool = False) -> None:
-        old = self.current_path
-        reuse = old is not None and _cheaper_to_reuse(ox.Store.read_only(str(old)), set(graphs))
-        if reuse:
+        old = self._open_current()
+        reuse = old is not None and _cheaper_to_reuse(old, set(graphs))
+        if reuse and old is not None:
             # Most of the store stays: start from a hard-linked backup of it and drop the
             # replaced graphs, instead of re-loading everything else.
-            source = ox.Store.read_only(str(old))
-            source.backup(str(new_dir))
-            del source
+            old.backup(str(new_dir))
         store = ox.Store(str(new_dir))
         try:
             if reuse:
@@ -226,7 +228,7 @@ class OxigraphStore:
                     if store.contains_named_graph(ox.NamedNode(graph)):
                         store.remove_graph(ox.NamedNode(graph))
             elif old is not None:
-                self._copy_untouched(ox.Store.read_only(str(old)), store, set(graphs))
+                self._copy_untouched(old, store, set(graphs))
             for graph, parts in graphs.items():
                 target = ox.NamedNode(graph)
                 for part in parts:
@@ -303,7 +305,6 @@ def _cheaper_to_reuse(old: ox.Store, replaced: set[str]) -> bool:
                                    "WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")}
     removed = sum(n for g, n in counts.items() if g in replaced)
     kept = sum(n for g, n in counts.items() if g not in replaced)
-    del old
     return kept > 0 and REMOVE_COST * removed < kept
 
 

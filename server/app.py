@@ -14,7 +14,10 @@ from werkzeug.exceptions import HTTPException
 
 from dpgkg.config import Settings
 from server.cache import ResponseCache
+from server.negotiation import BadFormat
 from server.pool import WorkerPool
+from server.responses import text_error
+from server.safety import Refused
 from server.state import EXTENSION, ServerState
 
 
@@ -70,6 +73,15 @@ def _instrument(app: Flask, state: ServerState) -> None:
         if "started" in g:
             state.metrics.latency.labels(endpoint).observe(time.perf_counter() - g.started)
         return response
+
+    # A request's own mistakes, raised from any view: one place turns them into answers.
+    @app.errorhandler(BadFormat)
+    def bad_format(exc: BadFormat) -> Response:
+        return text_error(400, str(exc), "protocol")
+
+    @app.errorhandler(Refused)
+    def refused(exc: Refused) -> Response:
+        return text_error(403, str(exc), "refused")
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Response:

@@ -12,8 +12,7 @@ from flask import Blueprint, Response, request
 from dpgkg import __version__
 from dpgkg.namespaces import DCTERMS, FOAF, FORMATS, RDF, SD, VOID, IRIs
 from dpgkg.rdfterms import QuadWriter, integer, literal
-from server.negotiation import MEDIA_TYPE, BadFormat, graph_choice
-from server.responses import text_error
+from server.negotiation import MEDIA_TYPE, graph_choice
 from server.results import write_triples
 from server.state import state
 
@@ -30,10 +29,7 @@ VOCABULARIES = ("https://w3id.org/dpgkg/ontology#", "https://schema.org/",
 
 
 def _rdf_response(out: QuadWriter) -> Response:
-    try:
-        fmt = graph_choice(request.headers.get("Accept"), request.args.get("format"))
-    except BadFormat as exc:
-        return text_error(400, str(exc), "protocol")
+    fmt = graph_choice(request.headers.get("Accept"), request.args.get("format"))
     if fmt is None:
         fmt = "turtle"  # a description is better than a 406 for a browser or a probe
     triples = list(ox.parse(out.data(), ox.RdfFormat.N_TRIPLES))

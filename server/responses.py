@@ -55,6 +55,18 @@ def run_job(job: Job, timeout: float | None = None) -> Outcome | Response:
                           "worker-lost")
 
 
+def run_write(job: Job) -> Outcome | Response:
+    """Run a writing JOB (update, Graph Store write): one at a time from this server, and a
+    success empties the response cache (the new generation would miss it anyway; this
+    frees the memory at once)."""
+    st = state()
+    with st.write_lock:
+        result = run_job(job)
+    if not isinstance(result, Response) and result.status in ("ok", "created"):
+        st.cache.clear()
+    return result
+
+
 def outcome_response(outcome: Outcome, choice: Choice | None = None) -> Response:
     """The HTTP response for a finished job."""
     status = STATUS.get(outcome.status, 500)

@@ -105,6 +105,10 @@ def _target(tok: Token | None, prefixes: dict[str, str]) -> str:
     return tok.text
 
 
+#: Characters an IRIREF may not hold (SPARQL grammar), plus the quote: a value free of them
+#: can be written as <value> into SPARQL text without closing the IRI or a string around it.
+IRI_UNSAFE = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
 _POSITION = re.compile(r"error at (\d+):(\d+)")
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from flask import current_app
 
 from dpgkg.config import Settings
+from dpgkg.query import NamedQuery, named_queries
 from dpgkg.store import CURRENT
 from server.cache import ResponseCache
 from server.metrics import Metrics
@@ -26,6 +27,8 @@ class ServerState:
     pool: WorkerPool
     cache: ResponseCache
     metrics: Metrics = field(default_factory=Metrics)
+    # The named queries, read once: every /queries request (and /, /openapi.json) uses them.
+    queries: dict[str, NamedQuery] = field(default_factory=named_queries)
     # One write at a time from this server; the store's own lock keeps builds out.
     write_lock: threading.Lock = field(default_factory=threading.Lock)
     _stats: dict[str, dict[str, Any]] = field(default_factory=dict)

@@ -14,9 +14,8 @@ import uuid
 
 from flask import Blueprint, Response, request
 
-from server.negotiation import GRAPH_TYPES, MEDIA_TYPE, BadFormat, Choice, graph_choice
-from server.responses import not_acceptable, outcome_response, run_job, text_error
-from server.state import state
+from server.negotiation import GRAPH_TYPES, MEDIA_TYPE, Choice, graph_choice
+from server.responses import not_acceptable, outcome_response, run_job, run_write, text_error
 from server.views.sparql import authorised
 from server.worker import Job
 
@@ -95,10 +94,7 @@ def _write_body(graph: str, mode: str) -> Response:
 
 
 def _get(graph: str) -> Response:
-    try:
-        fmt = graph_choice(request.headers.get("Accept"), request.args.get("format"))
-    except BadFormat as exc:
-        return text_error(400, str(exc), "protocol")
+    fmt = graph_choice(request.headers.get("Accept"), request.args.get("format"))
     if fmt is None:
         return not_acceptable(Choice(None, None))
     result = run_job(Job("graph-get", graph=graph, graph_format=fmt))
@@ -112,13 +108,9 @@ def _get(graph: str) -> Response:
 
 
 def _write(job: Job) -> Response:
-    st = state()
-    with st.write_lock:
-        result = run_job(job)
+    result = run_write(job)
     if isinstance(result, Response):
         return result
     if result.status in ("ok", "created"):
-        st.cache.clear()
-        status = 201 if result.status == "created" else 204
-        return Response(status=status)
+        return Response(status=201 if result.status == "created" else 204)
     return outcome_response(result)

@@ -7,8 +7,8 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, request
 
 from dpgkg import __version__
-from dpgkg.query import named_queries
 from server.negotiation import GRAPH_TYPES, RESULT_TYPES
+from server.state import state
 from server.views.queries import param_doc, param_type
 
 bp = Blueprint("openapi", __name__)
@@ -64,7 +64,7 @@ def document(server_url: str) -> dict[str, Any]:
                                                 "required": ["queries"]}},
                 "text/html": {"schema": {"type": "string"}}}}}}},
     }
-    for q in named_queries().values():
+    for q in state().queries.values():
         params = [{"name": n, "in": "query", "required": True, "description": param_doc(d),
                    "schema": _SCHEMA_OF.get(param_type(d), {"type": "string"})}
                   for n, d in q.params.items()]

@@ -14,8 +14,8 @@ from flask import Blueprint, Response, jsonify, request, url_for
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
-from dpgkg.query import NamedQuery, QueryError, named_queries, substitute, typed_params
-from server.negotiation import BadFormat, negotiate
+from dpgkg.query import NamedQuery, QueryError, substitute, typed_params
+from server.negotiation import negotiate
 from server.responses import cached_query, text_error
 from server.state import state
 from server.worker import Job
@@ -51,7 +51,7 @@ def _wants_html() -> bool:
 
 @bp.route("/queries")
 def index() -> Response:
-    listed = [describe_query(q) for q in named_queries().values()]
+    listed = [describe_query(q) for q in state().queries.values()]
     if request.args.get("format") != "json" and _wants_html():
         return Response(_html(listed), mimetype="text/html")
     return jsonify({"queries": listed})
@@ -59,7 +59,7 @@ def index() -> Response:
 
 @bp.route("/queries/<name>")
 def run(name: str) -> Response:
-    queries = named_queries()
+    queries = state().queries
     if name not in queries:
         return text_error(404, f"no named query {name!r} (known: {', '.join(queries)})",
                           "not-found")
@@ -71,9 +71,9 @@ def run(name: str) -> Response:
                           "parameter")
     try:
         terms = typed_params(query, values)
-        choice = negotiate(request.headers.get("Accept"), request.args.get("format"))
-    except (QueryError, BadFormat) as exc:
+    except QueryError as exc:
         return text_error(400, str(exc), "parameter")
+    choice = negotiate(request.headers.get("Accept"), request.args.get("format"))
     st = state()
     job = Job("query", substitute(query.text, terms), union=True, named_prefixes=True,
               result_format=choice.result, graph_format=choice.graph,

@@ -9,22 +9,19 @@ concise bounded description) in the negotiated format.
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 from flask import Blueprint, Response, render_template, request
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
-from server.negotiation import BadFormat, Choice, graph_choice
-from server.responses import cached_query, run_job, text_error
+from server.negotiation import Choice, graph_choice
+from server.responses import cached_query, not_acceptable, run_job, text_error
+from server.sparql_text import IRI_UNSAFE
 from server.state import state
 from server.worker import Job
 
 bp = Blueprint("resource", __name__, template_folder="../templates")
-#: Characters an IRIREF may not hold (SPARQL grammar), plus the quote, so a path can never
-#: close the IRI or the string it is written into.
-_IRI_UNSAFE = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
 
 def _wants_html() -> bool:
@@ -36,7 +33,7 @@ def _wants_html() -> bool:
 def resource(rest: str) -> Response:
     st = state()
     iri = f"{st.settings.base_iri}id/{rest}"
-    if _IRI_UNSAFE.search(iri):  # the IRI is written into SPARQL text below
+    if IRI_UNSAFE.search(iri):  # the IRI is written into SPARQL text below
         return text_error(400, f"not an IRI: {iri!r}", "protocol")
     # Its own statements, and those of the nodes minted under it (screening, repositories,
     # SDG claims) up to two links away: what a reader needs to make sense of the record.
@@ -48,12 +45,9 @@ def resource(rest: str) -> Response:
              f"BIND(?x AS ?s) ?s ?p ?o }}")
     if request.args.get("format") is None and _wants_html():
         return _html(iri, where)
-    try:
-        fmt = graph_choice(request.headers.get("Accept"), request.args.get("format"))
-    except BadFormat as exc:
-        return text_error(400, str(exc), "protocol")
+    fmt = graph_choice(request.headers.get("Accept"), request.args.get("format"))
     if fmt is None:
-        return text_error(406, "no acceptable RDF format", "not-acceptable")
+        return not_acceptable(Choice(None, None))
     job = Job("query", f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {where} }}", union=True,
               graph_format=fmt, result_format=None, limit=st.settings.server.result_limit)
     response = cached_query(job, Choice(None, fmt))

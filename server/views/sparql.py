@@ -8,10 +8,10 @@ from flask import Blueprint, Response, request
 from werkzeug.datastructures import MultiDict
 
 from server.describe import service_description
-from server.negotiation import BadFormat, Choice, negotiate
-from server.responses import cached_query, not_acceptable, outcome_response, run_job, text_error
-from server.safety import Refused, check_query
-from server.sparql_text import Token, scan, tokens
+from server.negotiation import Choice, negotiate
+from server.responses import cached_query, not_acceptable, outcome_response, run_write, text_error
+from server.safety import check_query
+from server.sparql_text import IRI_UNSAFE, Token, scan, tokens
 from server.state import state
 from server.worker import Job
 
@@ -83,13 +83,8 @@ def _dataset(params: MultiDict[str, str], default_key: str, named_key: str
 def _query(text: str, params: MultiDict[str, str]) -> Response:
     st = state()
     scanned = scan(text)
-    try:
-        check_query(scanned, st.settings.server.service_allowlist)
-        choice = negotiate(request.headers.get("Accept"), params.get("format"))
-    except Refused as exc:
-        return text_error(403, str(exc), "refused")
-    except BadFormat as exc:
-        return text_error(400, str(exc), "protocol")
+    check_query(scanned, st.settings.server.service_allowlist)
+    choice = negotiate(request.headers.get("Accept"), params.get("format"))
     if _unanswerable(scanned.form, choice):
         return not_acceptable(choice)
     default, named = _dataset(params, "default-graph-uri", "named-graph-uri")
@@ -137,23 +132,12 @@ def _update(text: str, params: MultiDict[str, str]) -> Response:
             text = with_using(text, using, using_named)
         except ValueError as exc:
             return text_error(400, str(exc), "protocol")
-    try:
-        check_query(scan(text), st.settings.server.service_allowlist)
-    except Refused as exc:
-        return text_error(403, str(exc), "refused")
-    with st.write_lock:
-        result = run_job(Job("update", text, base_iri=request.base_url))
-    if isinstance(result, Response):
-        return result
-    if result.status == "ok":
-        st.cache.clear()
-    return outcome_response(result)
+    check_query(scan(text), st.settings.server.service_allowlist)
+    result = run_write(Job("update", text, base_iri=request.base_url))
+    return result if isinstance(result, Response) else outcome_response(result)
 
 
 # -- using-graph-uri / using-named-graph-uri ----------------------------------------------
-_IRI_FORBIDDEN = set('<>"{}|^`\\') | {chr(c) for c in range(0x21)}
-
-
 def with_using(text: str, default: list[str], named: list[str]) -> str:
     """The update TEXT with the protocol's dataset written into each operation that reads.
 
@@ -163,7 +147,7 @@ def with_using(text: str, default: list[str], named: list[str]) -> str:
     operation names its own dataset (USING or WITH): the protocol makes that an error.
     """
     for iri in (*default, *named):
-        if not iri or any(c in _IRI_FORBIDDEN for c in iri):
+        if not iri or IRI_UNSAFE.search(iri):
             raise ValueError(f"using-graph-uri / using-named-graph-uri: {iri!r} is not an IRI")
     clauses = "".join(f"USING <{g}> " for g in default)
     clauses += "".join(f"USING NAMED <{g}> " for g in named)

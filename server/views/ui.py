@@ -13,6 +13,7 @@ prefixes), so each example gets the ``PREFIX`` lines for the prefixes it uses, a
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
 from flask import Blueprint, Response, render_template, send_from_directory
@@ -20,6 +21,7 @@ from flask import Blueprint, Response, render_template, send_from_directory
 from dpgkg.namespaces import PREFIXES
 from dpgkg.query import NamedQuery, named_queries
 from server.sparql_text import scan, tokens
+from server.state import state
 
 bp = Blueprint("ui", __name__, template_folder="../templates", static_folder="../static",
                static_url_path="/ui/static")
@@ -90,16 +92,17 @@ def example_text(query: NamedQuery) -> str:
     return text
 
 
-def examples() -> list[dict[str, str]]:
-    return [{"name": q.title or q.name, "query": example_text(q)}
-            for q in named_queries().values()]
+def examples(queries: Iterable[NamedQuery] | None = None) -> list[dict[str, str]]:
+    """The editor's tabs: QUERIES (default: the named queries in queries/)."""
+    chosen = named_queries().values() if queries is None else queries
+    return [{"name": q.title or q.name, "query": example_text(q)} for q in chosen]
 
 
 @bp.route("/")
 def index() -> Response:
     return Response(render_template(
         "index.html", installed=assets_installed(), install_command=INSTALL_COMMAND,
-        examples=examples(), prefixes=PREFIXES), mimetype="text/html")
+        examples=examples(state().queries.values()), prefixes=PREFIXES), mimetype="text/html")
 
 
 @bp.route("/ui/assets/<path:name>")
