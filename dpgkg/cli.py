@@ -39,8 +39,10 @@ class BadInput(click.ClickException):
     exit_code = EXIT_BAD_INPUT
 
 
-def _settings(ctx: click.Context, **overrides: object) -> Settings:
-    base: Settings = ctx.obj
+def settings_of(ctx: click.Context, **overrides: object) -> Settings:
+    """The invocation's settings with the command's flags applied (from the environment when
+    a command runs outside the `dpgkg` group, as tests invoke them)."""
+    base = ctx.find_object(Settings) or Settings.from_env()
     return base.with_overrides(**overrides)
 
 
@@ -134,7 +136,7 @@ def build_cmd(ctx: click.Context, registry: str | None, registry_sha256: str | N
     from dpgkg.registry.source import RegistrySourceError
     from dpgkg.sdg import SdgSourceError
 
-    settings = _settings(ctx, registry=registry, sdg=sdg, store=store, base_iri=base_iri)
+    settings = settings_of(ctx, registry=registry, sdg=sdg, store=store, base_iri=base_iri)
     try:
         report = build(settings, progress=_progress(quiet), registry_sha256=registry_sha256,
                        validate=validate, reason=reason, optimize=optimize)
@@ -191,7 +193,7 @@ def query_cmd(ctx: click.Context, query: str | None, fmt: str, params: tuple[str
         return
     if not query:
         raise BadInput("give a query (SPARQL text, a .rq file or a name; see --list)")
-    settings = _settings(ctx, store=store)
+    settings = settings_of(ctx, store=store)
     try:
         values = dict(_split_param(p) for p in params)
         text, named = resolve_query(query)
@@ -240,7 +242,7 @@ def export_cmd(ctx: click.Context, fmt: str, out: Path | None, graph: str | None
     """Export the graph as RDF, or rebuild the registry's JSON files from it."""
     from dpgkg.exporting import export_rdf, export_registry_json
 
-    settings = _settings(ctx, store=store)
+    settings = settings_of(ctx, store=store)
     try:
         if fmt == "registry-json":
             if out is None:
@@ -357,7 +359,7 @@ def stats_cmd(ctx: click.Context, fmt: str, store: Path | None) -> None:
     """Graphs, triple counts and record counts of the built store."""
     from dpgkg.stats import collect_stats
 
-    settings = _settings(ctx, store=store)
+    settings = settings_of(ctx, store=store)
     try:
         stats = collect_stats(OxigraphStore(settings.store))
     except StoreError as exc:
@@ -391,7 +393,7 @@ def serve_cmd(ctx: click.Context, store: Path | None, host: str | None, port: in
     """Serve the store: SPARQL 1.1 endpoint, Graph Store, named-query API and query UI."""
     from server.serve import serve
 
-    settings = _settings(ctx, store=store)
+    settings = settings_of(ctx, store=store)
     if not OxigraphStore(settings.store).exists():
         raise BadInput(f"no store at {settings.store}: run 'dpgkg build' first")
     server_settings = settings.server.with_overrides(host=host, port=port, workers=workers,

@@ -19,10 +19,9 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
-from dpgkg import __version__
+from dpgkg import USER_AGENT
 from dpgkg.config import HarvestSettings
 
-USER_AGENT = f"dpgkg/{__version__} (+https://w3id.org/dpgkg)"
 MAX_REDIRECTS = 5
 RETRY_STATUS = (429, 500, 502, 503, 504)
 _CHUNK = 64 * 1024

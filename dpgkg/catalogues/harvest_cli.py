@@ -11,19 +11,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import click
-from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from dpgkg.catalogues.harvest import KIND_MODULES, HarvestError, HarvestReport, harvest
-from dpgkg.config import Settings
+from dpgkg.cli import EXIT_FINDINGS, EXIT_OK, BadInput, err, settings_of
 from dpgkg.store import StoreError
-
-EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
-err = Console(stderr=True)
-
-
-class _BadInput(click.ClickException):
-    exit_code = EXIT_BAD_INPUT
 
 
 @contextmanager
@@ -69,14 +61,13 @@ def harvest_cmd(ctx: click.Context, source: str, kind: str, name: str | None,
     data.json and schema.org kinds when installed. A re-harvest replaces the graph
     atomically. Each unusable page or file gets one line (URL, pointer, reason).
     """
-    base = ctx.find_object(Settings) or Settings.from_env()
-    settings = base.with_overrides(store=store)
+    settings = settings_of(ctx, store=store)
     try:
         with _progress(quiet) as progress:
             report = harvest(source, settings, kind=kind, name=name, page_size=page_size,
                              resume=resume, progress=progress)  # type: ignore[arg-type]
     except (HarvestError, StoreError, OSError) as exc:
-        raise _BadInput(str(exc)) from exc
+        raise BadInput(str(exc)) from exc
     _print(report, quiet)
     ctx.exit(EXIT_FINDINGS if report.errors else EXIT_OK)
 

@@ -8,23 +8,9 @@ from pathlib import Path
 import click
 
 from dpgkg.catalogues.rules import ACCEPT_THRESHOLD
-from dpgkg.config import Settings
+from dpgkg.cli import BadInput, settings_of
 from dpgkg.namespaces import IRIs
 from dpgkg.store import OxigraphStore, StoreError
-
-EXIT_BAD_INPUT = 2
-
-
-class BadInput(click.ClickException):
-    """Unusable input: one line on stderr, exit code 2 (as the rest of dpgkg)."""
-
-    exit_code = EXIT_BAD_INPUT
-
-
-def settings_of(ctx: click.Context, store: Path | None) -> Settings:
-    """The invocation's settings (``dpgkg``'s group sets ctx.obj; tests may not)."""
-    base = ctx.obj if isinstance(ctx.obj, Settings) else Settings.from_env()
-    return base.with_overrides(store=store)
 
 
 @click.group("link", context_settings={"help_option_names": ["-h", "--help"]})
@@ -49,7 +35,7 @@ def catalogues_cmd(ctx: click.Context, names: tuple[str, ...], portals: Path | N
     """Link the datasets of harvested catalogues to SDGs and DPGs (replaces the links graph)."""
     from dpgkg.catalogues.linking import link_catalogues
 
-    settings = settings_of(ctx, store)
+    settings = settings_of(ctx, store=store)
     st = OxigraphStore(settings.store)
     if not st.exists():
         raise BadInput(f"no store at {settings.store}: run 'dpgkg build' first")

@@ -11,7 +11,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from dpgkg.catalogues.link_group import BadInput, settings_of
+from dpgkg.cli import BadInput, settings_of
 from dpgkg.namespaces import PREFIXES, IRIs
 from dpgkg.store import OxigraphStore
 
@@ -37,7 +37,7 @@ def links_cmd(ctx: click.Context, review: bool, fmt: str, store: Path | None) ->
     """List the links made by 'dpgkg link' (rule, evidence, confidence, review status)."""
     from dpgkg.catalogues.linking import LINK_COLUMNS, read_links
 
-    settings = settings_of(ctx, store)
+    settings = settings_of(ctx, store=store)
     st = OxigraphStore(settings.store)
     if not st.exists():
         raise BadInput(f"no store at {settings.store}: run 'dpgkg build' first")

@@ -11,15 +11,9 @@ from pathlib import Path
 
 import click
 
-from dpgkg.config import Settings
+from dpgkg.cli import BadInput, settings_of
 
 DEFAULT_ENDPOINT = "https://query.wikidata.org/sparql"  # = wikidata.DEFAULT_ENDPOINT
-
-
-class EndpointUnusable(click.ClickException):
-    """The endpoint or the store cannot be used: one line, exit code 2 (bad input)."""
-
-    exit_code = 2
 
 
 @click.command("wikidata")
@@ -48,16 +42,15 @@ def wikidata_cmd(ctx: click.Context, endpoint: str, store: Path | None, batch_si
     from dpgkg.namespaces import IRIs
     from dpgkg.store import OxigraphStore, StoreError
 
-    settings: Settings = ctx.obj if isinstance(ctx.obj, Settings) else Settings.from_env()
-    settings = settings.with_overrides(store=store)
+    settings = settings_of(ctx, store=store)
     target = OxigraphStore(settings.store)
     if not target.exists():
-        raise EndpointUnusable(f"no store at {settings.store}: run 'dpgkg build' first")
+        raise BadInput(f"no store at {settings.store}: run 'dpgkg build' first")
     try:
         report = align(target, IRIs(settings.base_iri),
                        Endpoint(endpoint, timeout=timeout, retries=retries), batch_size)
     except (EndpointError, StoreError) as exc:
-        raise EndpointUnusable(str(exc)) from exc
+        raise BadInput(str(exc)) from exc
     if fmt == "json":
         click.echo(json.dumps(report.as_dict(), indent=2))
         return

@@ -21,10 +21,9 @@ from dataclasses import dataclass, field
 from SPARQLWrapper import JSON, POST, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import EndPointInternalError, SPARQLWrapperException
 
-from dpgkg import __version__
+from dpgkg import USER_AGENT
 
 DEFAULT_ENDPOINT = "https://query.wikidata.org/sparql"
-USER_AGENT = f"dpgkg/{__version__} (+https://w3id.org/dpgkg)"  # Wikidata refuses anonymous bots
 
 
 class EndpointError(RuntimeError):

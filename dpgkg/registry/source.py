@@ -17,9 +17,8 @@ from pathlib import Path
 
 import requests
 
-from dpgkg import __version__
+from dpgkg import USER_AGENT
 
-USER_AGENT = f"dpgkg/{__version__} (+https://w3id.org/dpgkg)"
 MAX_ARCHIVE_BYTES = 512 * 1024 * 1024
 TIMEOUT = (10, 60)
 
