@@ -333,13 +333,10 @@ def _validate_whole(settings: Settings, iris: IRIs, paths: list[Path],
 
     if paths:
         return validate_graph_paths(paths, shape_graph, engine, name)
-    store = OxigraphStore(settings.store)
-    if graphs:  # a name such as catalogue/NAME, or a full IRI
-        names = [g if "://" in g else iris.graph(g) for g in graphs]
-    else:
-        prefix = iris.catalogue_graph("")
-        names = [g for g in store.named_graphs() if g.startswith(prefix)]
-    return validate_store_graphs(store, names, shape_graph, engine, name)
+    # A name such as catalogue/NAME, or a full IRI; none: every catalogue graph.
+    names = [g if "://" in g else iris.graph(g) for g in graphs] if graphs else None
+    return validate_store_graphs(OxigraphStore(settings.store), names, shape_graph, engine,
+                                 name, iris)
 
 
 def _as_turtle(ntriples: bytes) -> bytes:

@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
+import rdflib
 
-from dpgkg.namespaces import DCAT, RDF, SH
+from dpgkg.namespaces import DCAT, RDF, SH, IRIs
 from dpgkg.rdfterms import QuadWriter
 from dpgkg.store import OxigraphStore, StoreError
 from dpgkg.validation.engine import Finding, validate_data
@@ -147,8 +148,6 @@ def _message(f: Finding, shapes: ShapesGraph) -> str:
     """The engine's message, else one from the shape's sh:name (DCAT-AP has no sh:message)."""
     if f.message:
         return f.message
-    import rdflib
-
     name = shapes.graph.value(rdflib.URIRef(f.shape), SH.name) if f.shape else None
     what = str(name) if name is not None else (f.path.rsplit("/", 1)[-1] or "node")
     component = f.component.rsplit("#", 1)[-1].removesuffix("ConstraintComponent")
@@ -199,14 +198,22 @@ def validate_graph_paths(paths: list[Path], shapes: ShapesGraph, engine: str = "
                           shapes, engine, name)
 
 
-def validate_store_graphs(store: OxigraphStore, graphs: list[str], shapes: ShapesGraph,
-                          engine: str = "shacl", name: str = "") -> GraphReport:
-    """Validate named GRAPHS of the store (their union) as one data graph."""
-    present = set(store.named_graphs())
-    missing = [g for g in graphs if g not in present]
-    if missing or not graphs:
-        raise StoreError(f"no graph {missing[0]} in {store.directory}" if missing else
-                         f"no catalogue graph in {store.directory}: run 'dpgkg harvest' first")
-    triples = [ox.Triple(q.subject, q.predicate, q.object) for g in graphs
-               for q in store.quads(g)]
+def validate_store_graphs(store: OxigraphStore, graphs: list[str] | None, shapes: ShapesGraph,
+                          engine: str = "shacl", name: str = "", iris: IRIs | None = None
+                          ) -> GraphReport:
+    """Validate named GRAPHS of the store (their union) as one data graph; None: every
+    harvested catalogue graph. The store is opened once for all of them."""
+    from dpgkg.catalogues.rules_store import catalogue_graphs
+
+    with store.reading() as st:
+        if graphs is None:
+            graphs = catalogue_graphs(st, iris or IRIs())
+        present = {g.value for g in st.named_graphs() if isinstance(g, ox.NamedNode)}
+        missing = [g for g in graphs if g not in present]
+        if missing or not graphs:
+            raise StoreError(f"no graph {missing[0]} in {store.directory}" if missing else
+                             f"no catalogue graph in {store.directory}: run 'dpgkg harvest' "
+                             "first")
+        triples = [ox.Triple(q.subject, q.predicate, q.object) for g in graphs
+                   for q in st.quads_for_pattern(None, None, None, ox.NamedNode(g))]
     return validate_graph(triples, shapes, engine, name)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import rdflib
 
-from dpgkg.namespaces import DPG, RDFS
+from dpgkg.namespaces import DPG, RDFS, SH
 from dpgkg.resources import resource_dir
 
 #: Shape sets by name, for ``--shapes NAME``; a path to a file or folder works too.
@@ -87,8 +87,6 @@ class ShapesGraph:
         the shacl engine skips them, pySHACL refuses the whole shapes graph. A shape with no
         triples constrains nothing, so whole-graph shape sets drop the references.
         """
-        from rdflib.namespace import SH
-
         return sorted((str(s), str(o)) for s, o in self.graph.subject_objects(SH.property)
                       if isinstance(o, rdflib.URIRef) and not any(self.graph.triples((o, None,
                                                                                       None))))
@@ -98,8 +96,6 @@ class ShapesGraph:
         """The shapes as one Turtle text for the engines (the files as written, joined;
         for whole-graph shape sets without the dangling references)."""
         if self.whole_graph and self.dangling:
-            from rdflib.namespace import SH
-
             repaired = rdflib.Graph()
             for prefix, ns in self.graph.namespaces():
                 repaired.bind(prefix, ns)
