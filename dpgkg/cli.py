@@ -259,7 +259,7 @@ def export_cmd(ctx: click.Context, fmt: str, out: Path | None, graph: str | None
 @main.command("validate")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--store", "use_store", is_flag=False, flag_value="", default=None,
-              type=click.Path(path_type=Path),
+              type=str,  # not click.Path: it would turn the bare flag's "" into "."
               help="Validate the built graph in this store (default ./dpgkg-store or "
               "DPGKG_STORE) instead of files.")
 @click.option("--shapes", default=None, help="Shape set name (dpg-standard; dcat-ap: DCAT-AP "
@@ -276,7 +276,7 @@ def export_cmd(ctx: click.Context, fmt: str, out: Path | None, graph: str | None
               help="SHACL engine; pyshacl is the slower reference implementation.")
 @click.option("--workers", type=int, default=None, help="Worker processes (default: cores).")
 @click.pass_context
-def validate_cmd(ctx: click.Context, paths: tuple[Path, ...], use_store: Path | None,
+def validate_cmd(ctx: click.Context, paths: tuple[Path, ...], use_store: str | None,
                  shapes: str | None, graphs: tuple[str, ...], fmt: str, engine: str,
                  workers: int | None) -> None:
     """Validate DPG records against the DPG Standard's indicators 1-9.
@@ -294,9 +294,7 @@ def validate_cmd(ctx: click.Context, paths: tuple[Path, ...], use_store: Path | 
     from dpgkg.validation.run import validate_paths, validate_store
     from dpgkg.validation.shapes import ShapesError, ShapesGraph
 
-    settings = ctx.obj
-    if use_store is not None and str(use_store):
-        settings = settings.with_overrides(store=use_store)
+    settings = settings_of(ctx, store=Path(use_store) if use_store else None)
     if not paths and use_store is None:
         raise BadInput("give registry JSON or RDF files/folders, or --store")
     if graphs and paths:

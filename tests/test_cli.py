@@ -201,3 +201,11 @@ def test_bad_environment_value_is_a_clear_error_exit_2(runner: CliRunner) -> Non
     result = runner.invoke(main, ["stats"], env={"DPGKG_QUERY_TIMEOUT": "ten"})
     assert result.exit_code == 2
     assert "DPGKG_QUERY_TIMEOUT: 'ten' is not a number" in result.output
+
+
+def test_validate_bare_store_flag_uses_the_configured_store(runner: CliRunner,
+                                                           tmp_path: Path) -> None:
+    store = tmp_path / "configured"
+    result = runner.invoke(main, ["validate", "--store"], env={"DPGKG_STORE": str(store)})
+    assert result.exit_code == 2
+    assert str(store) in result.output  # not "." (the bare flag used to mean the cwd)
