@@ -7,7 +7,6 @@ a query stopped at the time limit, or a busy pool, is a 503 — never a 500.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Hashable
 
 from flask import Response, request
 
@@ -88,11 +87,11 @@ def outcome_response(outcome: Outcome, choice: Choice | None = None) -> Response
     return response
 
 
-def cached_query(job: Job, choice: Choice, key_extra: Hashable = ()) -> Response:
+def cached_query(job: Job, choice: Choice) -> Response:
     """Answer a read-only query job from the cache, or run it and cache a success."""
     st = state()
     generation = st.generation()
-    key = (generation, job, key_extra)
+    key = (generation, job)  # the job holds the query, dataset, formats and row limit
     etag = hashlib.blake2b(repr(key).encode(), digest_size=12).hexdigest()
     hit = st.cache.get(key)
     if hit is not None:
