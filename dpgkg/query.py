@@ -154,14 +154,19 @@ def run_query(store: OxigraphStore, sparql: str, fmt: str,
         return result.serialize(format=RESULT_FORMATS[fmt]) or b""
 
 
+def curie(value: str) -> str:
+    """VALUE (an IRI) as prefix:local with the first of PREFIXES it starts with, else as is."""
+    for prefix, ns in PREFIXES.items():
+        if value.startswith(ns):
+            return f"{prefix}:{value[len(ns):]}"
+    return value
+
+
 def _cell(term: object) -> str:
     if term is None:
         return ""
     if isinstance(term, ox.NamedNode):
-        for prefix, ns in PREFIXES.items():
-            if term.value.startswith(ns):
-                return f"{prefix}:{term.value[len(ns):]}"
-        return term.value
+        return curie(term.value)
     if isinstance(term, ox.Literal):
         return term.value
     return str(term)

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from dpgkg.catalogues.rules import ACCEPT_THRESHOLD
+from dpgkg.catalogues.wikidata_cli import wikidata_cmd
 from dpgkg.cli import BadInput, settings_of
 from dpgkg.namespaces import IRIs
 from dpgkg.store import OxigraphStore, StoreError
@@ -34,6 +35,7 @@ def catalogues_cmd(ctx: click.Context, names: tuple[str, ...], portals: Path | N
                    threshold: float, store: Path | None) -> None:
     """Link the datasets of harvested catalogues to SDGs and DPGs (replaces the links graph)."""
     from dpgkg.catalogues.linking import link_catalogues
+    from dpgkg.catalogues.rules_inputs import default_portals_dir
 
     settings = settings_of(ctx, store=store)
     st = OxigraphStore(settings.store)
@@ -41,7 +43,7 @@ def catalogues_cmd(ctx: click.Context, names: tuple[str, ...], portals: Path | N
         raise BadInput(f"no store at {settings.store}: run 'dpgkg build' first")
     try:
         report = link_catalogues(st, IRIs(settings.base_iri), names or None,
-                                 portals_dir=portals if portals else "default",
+                                 portals_dir=portals or default_portals_dir(),
                                  threshold=threshold)
     except (ValueError, StoreError) as exc:
         raise BadInput(str(exc)) from exc
@@ -53,12 +55,6 @@ def catalogues_cmd(ctx: click.Context, names: tuple[str, ...], portals: Path | N
                f"{seconds:.2f} s")
 
 
-def _add_wikidata() -> None:
-    """``dpgkg link wikidata`` (dpgkg/catalogues/wikidata_cli.py): its import is light (click
-    and the settings; SPARQLWrapper only when it runs), so registering it costs nothing."""
-    from dpgkg.catalogues.wikidata_cli import wikidata_cmd
-
-    link_group.add_command(wikidata_cmd)
-
-
-_add_wikidata()
+# ``dpgkg link wikidata``: wikidata_cli imports only click, the settings and the endpoint's
+# default URL (SPARQLWrapper and the store wait until it runs), so registering it costs nothing.
+link_group.add_command(wikidata_cmd)

@@ -10,6 +10,7 @@ threshold, and links of an exclusive rule that disagree for one subject, are ``p
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import time
 from collections import defaultdict
@@ -19,7 +20,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from dpgkg import __version__
+from dpgkg.catalogues.links_graph import write_link
 from dpgkg.catalogues.rules import (
     ACCEPT_THRESHOLD,
     EXCLUSIVE_RULES,
@@ -35,15 +36,10 @@ from dpgkg.catalogues.rules import (
     publisher_rule,
     same_as_rule,
     sdg_mention_rule,
+    software_products,
     theme_rule,
 )
-from dpgkg.catalogues.rules_inputs import (
-    CROSSWALK_FILE,
-    PortalsRegistry,
-    default_portals_dir,
-    load_crosswalk,
-    load_portals,
-)
+from dpgkg.catalogues.rules_inputs import PortalsRegistry, load_crosswalk, load_portals
 from dpgkg.catalogues.rules_store import (
     catalogue_graphs,
     catalogue_urls,
@@ -51,17 +47,16 @@ from dpgkg.catalogues.rules_store import (
     read_datasets,
     read_registry,
     read_sdg,
-    software_products,
 )
-from dpgkg.namespaces import DCTERMS, DPG, PROV, RDF, RDFS, SD, VOID, XSD, IRIs
-from dpgkg.provenance import now
-from dpgkg.rdfterms import literal
+from dpgkg.namespaces import DPG, VOID, IRIs
+from dpgkg.provenance import GraphOrigin, describe, now, stamp
+from dpgkg.rdfterms import QuadWriter, integer, iri
 from dpgkg.store import GraphData, OxigraphStore
 
 LINKS = "links"
-STATUSES = ("accepted", "pending", "rejected")
-_DT = str(XSD.dateTime)
-_DEC = str(XSD.decimal)
+#: N-Triples terms of the link properties read back from carried-over links.
+_STATUS, _SUBJECT, _PREDICATE, _OBJECT = (f"<{DPG[name]}>" for name in (
+    "reviewStatus", "linkSubject", "linkPredicate", "linkObject"))
 
 
 @dataclass
@@ -93,18 +88,18 @@ def link_key(rule: str, subject: str, predicate: str, obj: str) -> str:
 
 def link_catalogues(store: OxigraphStore, iris: IRIs | None = None,
                     catalogues: Iterable[str] | None = None, *,
-                    portals_dir: Path | str | None = "default",
-                    crosswalk_file: Path = CROSSWALK_FILE,
+                    portals_dir: Path | None,
                     threshold: float = ACCEPT_THRESHOLD) -> LinkReport:
     """Run every rule over the catalogue graphs (all, or the NAMES given) and replace the links
-    graph. With named catalogues, links from the other catalogues are kept as they were."""
+    graph. With named catalogues, links from the other catalogues are kept as they were.
+    PORTALS_DIR is the portals registry (``rules_inputs.default_portals_dir()`` is the shared
+    one; None: no portal-software links)."""
     iris = iris or IRIs()
     report = LinkReport()
     clock = time.perf_counter()
     started = now()
-    portals = load_portals(default_portals_dir() if portals_dir == "default"
-                           else Path(portals_dir) if portals_dir else None)
-    eu_themes = load_crosswalk(crosswalk_file)
+    portals = load_portals(portals_dir)
+    eu_themes = load_crosswalk()
     with store.reading() as st:
         available = catalogue_graphs(st, iris)
         if catalogues is None:
@@ -195,77 +190,33 @@ def resolve(candidates: Iterable[Candidate], iris: IRIs,
 
 
 def serialise(links: list[Link], kept: list[tuple[str, str, str]], iris: IRIs,
-              graphs: list[str], portals: PortalsRegistry, started: object) -> bytes:
+              graphs: list[str], portals: PortalsRegistry, started: dt.datetime) -> bytes:
     """The links graph as N-Triples: link resources, accepted plain triples, PROV."""
     ended = now()
-    stamp = literal(ended.isoformat().replace("+00:00", "Z"), _DT)
-    begun = literal(started.isoformat().replace("+00:00", "Z"), _DT)  # type: ignore[attr-defined]
+    when = stamp(ended)
     g = iris.graph(LINKS)
-    activity = f"{g}/build/{ended.strftime('%Y%m%dT%H%M%SZ')}"
-    agent = iris.agent()
-    t_link, t_type = f"<{DPG.Link}>", f"<{RDF.type}>"
-    p = {name: f"<{DPG[name]}>" for name in ("rule", "linkSubject", "linkPredicate",
-                                             "linkObject", "matchedField", "matchedText",
-                                             "confidence", "reviewStatus")}
-    gen_by, gen_at, derived = (f"<{PROV.wasGeneratedBy}>", f"<{PROV.generatedAtTime}>",
-                               f"<{PROV.wasDerivedFrom}>")
-    comment = f"<{RDFS.comment}>"
-    lines: list[str] = []
-    add = lines.append
+    out = QuadWriter(None)
     for link in links:
-        c, s = link.candidate, f"<{link.iri}>"
-        add(f"{s} {t_type} {t_link} .\n")
-        add(f"{s} {p['rule']} {literal(c.rule)} .\n")
-        add(f"{s} {p['linkSubject']} <{c.subject}> .\n")
-        add(f"{s} {p['linkPredicate']} <{c.predicate}> .\n")
-        add(f"{s} {p['linkObject']} <{c.object}> .\n")
-        add(f"{s} {p['matchedField']} {literal(c.field)} .\n")
-        add(f"{s} {p['matchedText']} {literal(c.text)} .\n")
-        add(f"{s} {p['confidence']} {literal(f'{c.confidence:.2f}', _DEC)} .\n")
-        add(f"{s} {p['reviewStatus']} {literal(link.status)} .\n")
-        add(f"{s} {gen_at} {stamp} .\n")
-        add(f"{s} {derived} <{c.source}> .\n")  # the run's activity is on the graph
-        if link.reason:
-            add(f"{s} {comment} {literal(link.reason)} .\n")
-        if link.status == "accepted":
-            add(f"<{c.subject}> <{c.predicate}> <{c.object}> .\n")
-    accepted_kept: dict[str, list[str]] = defaultdict(list)
-    for subject, predicate, obj in kept:  # N-Triples terms of carried-over links
-        add(f"{subject} {predicate} {obj} .\n")
-        accepted_kept[subject].append(f"{predicate}\x1f{obj}")
-    add_plain_of_kept(accepted_kept, p, add)
+        c = link.candidate
+        write_link(out, link.iri, c.rule, c.subject, c.predicate, c.object, c.field, c.text,
+                   c.confidence, link.status, when, source=c.source, reason=link.reason)
+    kept_props: dict[str, dict[str, str]] = defaultdict(dict)
+    for node, prop, value in kept:  # N-Triples terms of carried-over links
+        out.add(node, prop[1:-1], value)
+        kept_props[node][prop] = value
+    for props in kept_props.values():  # the plain triples of those that were accepted
+        if props.get(_STATUS) == '"accepted"':
+            subject, predicate, obj = (props.get(k) for k in (_SUBJECT, _PREDICATE, _OBJECT))
+            if subject and predicate and obj:
+                out.add(subject, predicate[1:-1], obj)
     sources = [*graphs, iris.graph("registry"), iris.graph("sdg")]
     if portals.source:
         sources.append(portals.source)
-    add(f"<{g}> {t_type} <{SD.Graph}> .\n")
-    add(f"<{g}> {t_type} <{PROV.Entity}> .\n")
-    add(f"<{g}> <{DCTERMS.title}> {literal('Links from catalogue datasets to SDGs and DPGs')} .\n")
-    add(f"<{g}> {gen_by} <{activity}> .\n")
-    add(f"<{g}> {gen_at} {stamp} .\n")
-    add(f"<{g}> <{DCTERMS.modified}> {stamp} .\n")
-    add(f"<{activity}> {t_type} <{PROV.Activity}> .\n")
-    add(f"<{activity}> <{PROV.startedAtTime}> {begun} .\n")
-    add(f"<{activity}> <{PROV.endedAtTime}> {stamp} .\n")
-    add(f"<{activity}> <{PROV.wasAssociatedWith}> <{agent}> .\n")
-    for src in sources:
-        add(f"<{g}> {derived} <{src}> .\n")
-        add(f"<{activity}> <{PROV.used}> <{src}> .\n")
-    add(f"<{agent}> {t_type} <{PROV.SoftwareAgent}> .\n")
-    add(f"<{agent}> <{RDFS.label}> {literal(f'dpgkg {__version__}')} .\n")
-    add(f"<{agent}> <{DPG.version}> {literal(__version__)} .\n")
-    add(f"<{g}> <{VOID.triples}> {literal(str(len(lines) + 1), str(XSD.integer))} .\n")
-    return "".join(lines).encode("utf-8", "replace")
-
-
-def add_plain_of_kept(kept: dict[str, list[str]], p: dict[str, str], add: object) -> None:
-    """The plain triples of carried-over links that were accepted."""
-    for values in kept.values():
-        props = dict(v.split("\x1f", 1) for v in values)
-        if props.get(p["reviewStatus"]) == '"accepted"':
-            subject, predicate, obj = (props.get(p[k]) for k in
-                                       ("linkSubject", "linkPredicate", "linkObject"))
-            if subject and predicate and obj:
-                add(f"{subject} {predicate} {obj} .\n")  # type: ignore[operator]
+    origin = GraphOrigin(g, "Links from catalogue datasets to SDGs and DPGs", sources[0], None,
+                         started, used=tuple(sources[1:]))
+    describe(out, iris, origin, ended)
+    out.add(iri(g), str(VOID.triples), integer(len(out) + 1))  # this triple included
+    return out.data()
 
 
 LINK_COLUMNS = ("link", "rule", "status", "confidence", "subject", "predicate", "object",

@@ -12,18 +12,12 @@ from rich.console import Console
 from rich.table import Table
 
 from dpgkg.cli import BadInput, settings_of
-from dpgkg.namespaces import PREFIXES, IRIs
+from dpgkg.namespaces import IRIs
+from dpgkg.query import curie
 from dpgkg.store import OxigraphStore
 
 TABLE_COLUMNS = ("status", "confidence", "rule", "subject", "predicate", "object", "field",
                  "text")
-
-
-def _short(value: str) -> str:
-    for prefix, ns in PREFIXES.items():
-        if value.startswith(ns):
-            return f"{prefix}:{value[len(ns):]}"
-    return value
 
 
 @click.command("links")
@@ -53,7 +47,7 @@ def links_cmd(ctx: click.Context, review: bool, fmt: str, store: Path | None) ->
     else:
         table = Table(*TABLE_COLUMNS)
         for row in rows:
-            table.add_row(*(_short(row[c]) for c in TABLE_COLUMNS))
+            table.add_row(*(curie(row[c]) for c in TABLE_COLUMNS))
         Console(width=200).print(table)
         what = "links waiting for review" if review else "links"
         click.echo(f"{len(rows)} {what}", err=True)

@@ -15,15 +15,21 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from dpgkg.catalogues.rules_text import (
+    acronym_of,
     doi_of,
     is_generic_host,
+    norm_name,
     norm_url,
     site_of,
     url_host,
 )
 from dpgkg.namespaces import DPG, OWL, SDG
+
+if TYPE_CHECKING:  # rules_inputs imports this module
+    from dpgkg.catalogues.rules_inputs import PortalsRegistry
 
 ACCEPT_THRESHOLD = 0.5
 HIGH, MEDIUM, LOW = 0.9, 0.6, 0.4
@@ -191,8 +197,6 @@ PUBLISHER_CONFIDENCE = {
 
 
 def publisher_rule(ds: Dataset, reg: RegistryIndex) -> Iterator[Candidate]:
-    from dpgkg.catalogues.rules_text import acronym_of, norm_name
-
     sites = {s for s in (site_of(h) for h in ds.publisher_homepages) if s}
     matches: dict[str, tuple[str, str]] = {}  # org -> (how, matched text)
     for name in ds.publisher_names:
@@ -254,6 +258,23 @@ class PortalMatch:
     product: str  # the DPG record whose software the portal runs
     host: str  # the catalogue host that matched
     confidence: float
+
+
+def software_products(portals: PortalsRegistry, reg: RegistryIndex) -> dict[str, set[str]]:
+    """Portal software id -> the DPG records of that software, by name or id, else web site."""
+    out: dict[str, set[str]] = {}
+    used = {p.software_id for p in portals.portals}
+    for sid in used:
+        info = portals.software.get(sid, {})
+        products: set[str] = set()
+        for name in (info.get("name", ""), sid):
+            products |= reg.product_by_name.get(norm_name(name), set()) if name else set()
+        site = site_of(info["website"]) if info.get("website") else None
+        if not products and site and not is_generic_host(site):
+            products = set(reg.product_by_site.get(site, set()))
+        if products:
+            out[sid] = products
+    return out
 
 
 PORTAL_SAME_SITE = 0.45  # same registrable domain, other host: often another portal

@@ -11,7 +11,6 @@ from collections import defaultdict
 import pyoxigraph as ox
 
 from dpgkg.catalogues.rules import Dataset, RegistryIndex, SdgIndex
-from dpgkg.catalogues.rules_inputs import PortalsRegistry
 from dpgkg.catalogues.rules_text import doi_of, is_generic_host, name_keys, norm_name, norm_url
 from dpgkg.catalogues.rules_text import site_of as _site
 from dpgkg.namespaces import ADMS, DCAT, DCTERMS, FOAF, OWL, PREFIXES, RDF, SDG, SKOS, IRIs
@@ -171,23 +170,6 @@ def read_sdg(store: ox.Store) -> SdgIndex:
             goal = f"{SDG}{c[len(str(SDG)):].split('.')[0]}"
             eurovoc[row["ev"].value].add(goal)
     return SdgIndex(concepts, {k: frozenset(v) for k, v in eurovoc.items()})
-
-
-def software_products(portals: PortalsRegistry, reg: RegistryIndex) -> dict[str, set[str]]:
-    """Portal software id -> the DPG records of that software, by name or id, else web site."""
-    out: dict[str, set[str]] = {}
-    used = {p.software_id for p in portals.portals}
-    for sid in used:
-        info = portals.software.get(sid, {})
-        products: set[str] = set()
-        for name in (info.get("name", ""), sid):
-            products |= reg.product_by_name.get(norm_name(name), set()) if name else set()
-        site = _site(info["website"]) if info.get("website") else None
-        if not products and site and not is_generic_host(site):
-            products = set(reg.product_by_site.get(site, set()))
-        if products:
-            out[sid] = products
-    return out
 
 
 def kept_links(store: ox.Store, links_graph: str, relinked: list[str]

@@ -23,19 +23,21 @@ from urllib.parse import urlsplit
 
 import pyoxigraph as ox
 
+from dpgkg.catalogues.links_graph import write_link
+
 # DEFAULT_ENDPOINT and EndpointError are re-exported: wikidata_cli and the tests import the
 # endpoint client from this module.
 from dpgkg.catalogues.wikidata_endpoint import DEFAULT_ENDPOINT as DEFAULT_ENDPOINT
 from dpgkg.catalogues.wikidata_endpoint import Endpoint
 from dpgkg.catalogues.wikidata_endpoint import EndpointError as EndpointError
-from dpgkg.namespaces import DPG, PROV, RDF, SKOS, VOID, WD, WDT, IRIs
-from dpgkg.provenance import GraphOrigin, describe, now
-from dpgkg.rdfterms import QuadWriter, integer, iri, literal
+from dpgkg.namespaces import RDF, RDFS, SKOS, VOID, WD, WDT, IRIs
+from dpgkg.provenance import GraphOrigin, describe, now, stamp
+from dpgkg.rdfterms import QuadWriter, integer, iri
 from dpgkg.store import GraphData, OxigraphStore
 
 GRAPH_NAME = "wikidata"
 SOFTWARE, ORGANISATION = str(WD.Q7397), str(WD.Q43229)
-RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+RDFS_LABEL = str(RDFS.label)
 #: Wikidata writes schema:name with http://schema.org/; dpgkg's own schema: is https://.
 SCHEMA_NAMES = ("http://schema.org/name", "https://schema.org/name")
 CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "codeberg.org")
@@ -45,8 +47,6 @@ SHARED_HOSTS = frozenset((*CODE_HOSTS, "sourceforge.net", "google.com", "sites.g
                           "youtube.com", "wikipedia.org", "en.wikipedia.org", "wordpress.com",
                           "blogspot.com", "notion.site", "gitbook.io", "zenodo.org", "doi.org"))
 ACCEPT_FROM = 0.7  # confidence at which a link is accepted; below, it waits for review
-XSD_DECIMAL = "http://www.w3.org/2001/XMLSchema#decimal"
-XSD_DATETIME = "http://www.w3.org/2001/XMLSchema#dateTime"
 
 
 # -- normalisation ---------------------------------------------------------------------
@@ -257,21 +257,52 @@ def _keys(urls: Iterable[str]) -> dict[str, str]:
     return out
 
 
+@dataclass(frozen=True)
+class _SubjectKeys:
+    """A subject's URLs and names normalised once (match_all compares it with every item)."""
+
+    repos: dict[str, str]  # url key -> the URL as written
+    sites: dict[str, str]
+    names: list[tuple[str, str]]  # (name, label key), names in sorted order
+
+    @classmethod
+    def of(cls, subject: Subject) -> _SubjectKeys:
+        return cls(_keys(subject.repositories), _keys(subject.websites),
+                   [(n, label_key(n)) for n in sorted(subject.names)])
+
+
+@dataclass(frozen=True)
+class _ItemKeys:
+    """An item's URL keys, unshared hosts and label keys."""
+
+    repos: frozenset[str]
+    sites: frozenset[str]
+    hosts: frozenset[str]
+    labels: frozenset[str]
+
+    @classmethod
+    def of(cls, item: Item) -> _ItemKeys:
+        sites = frozenset(_keys(item.websites))
+        return cls(frozenset(_keys(item.repositories)), sites,
+                   frozenset({host_of(k) for k in sites} - SHARED_HOSTS),
+                   frozenset(label_key(x) for x in item.labels))
+
+
 def match(subject: Subject, item: Item) -> Link | None:
     """The link SUBJECT -> ITEM the evidence supports, or None."""
+    return _match(subject, item, _SubjectKeys.of(subject), _ItemKeys.of(item))
+
+
+def _match(subject: Subject, item: Item, sk: _SubjectKeys, ik: _ItemKeys) -> Link | None:
     expected, other = (SOFTWARE, ORGANISATION) if subject.kind == "dpg" else \
         (ORGANISATION, SOFTWARE)
     if other in item.types and expected not in item.types:
         return None  # a product's website is often also its maker's: the type tells them apart
-    repos, sites = _keys(subject.repositories), _keys(subject.websites)
-    item_repos, item_sites = _keys(item.repositories), _keys(item.websites)
-    repo = next((repos[k] for k in repos if k in item_repos), None)
-    site = next((sites[k] for k in sites if k in item_sites), None)
-    item_hosts = {host_of(k) for k in item_sites} - SHARED_HOSTS
-    host = next((sites[k] for k in sites if host_of(k) in item_hosts), None)
-    labels = {label_key(x) for x in item.labels}
-    name = next((n for n in sorted(subject.names) if label_key(n) and label_key(n) in labels),
-                None)
+    repos, sites = sk.repos, sk.sites
+    repo = next((repos[k] for k in repos if k in ik.repos), None)
+    site = next((sites[k] for k in sites if k in ik.sites), None)
+    host = next((sites[k] for k in sites if host_of(k) in ik.hosts), None)
+    name = next((n for n, key in sk.names if key and key in ik.labels), None)
     exact, close = str(SKOS.exactMatch), str(SKOS.closeMatch)
     if repo and name:
         link = Link(subject.iri, exact, item.iri, "wikidata-repository", "repositoryURL",
@@ -297,7 +328,11 @@ def match(subject: Subject, item: Item) -> Link | None:
 
 def match_all(subjects: list[Subject], items: dict[str, Item]) -> list[Link]:
     """Every supported link; competing exact matches are left for review."""
-    links = [link for s in subjects for i in sorted(items) if (link := match(s, items[i]))]
+    item_keys = [(items[i], _ItemKeys.of(items[i])) for i in sorted(items)]
+    links: list[Link] = []
+    for s in subjects:
+        sk = _SubjectKeys.of(s)
+        links.extend(link for item, ik in item_keys if (link := _match(s, item, sk, ik)))
     exact = [k for k in links if k.predicate == str(SKOS.exactMatch)]
     per_subject: dict[str, int] = {}
     per_item: dict[str, int] = {}
@@ -336,26 +371,12 @@ class AlignmentReport:
                 "seconds": round(self.seconds, 3), "links": [k.as_dict() for k in self.links]}
 
 
-def _stamp(t: dt.datetime) -> str:
-    return literal(t.isoformat().replace("+00:00", "Z"), XSD_DATETIME)
-
-
 def write_links(out: QuadWriter, iris: IRIs, links: list[Link], when: dt.datetime) -> None:
+    generated = stamp(when)
     for k in links:
         key = hashlib.sha256(f"wikidata {k.subject} {k.predicate} {k.item}".encode())
-        node = iris.link(key.hexdigest()[:32])
-        out.rel(node, str(RDF.type), str(DPG.Link))
-        out.text(node, str(DPG.rule), k.rule)
-        out.rel(node, str(DPG.linkSubject), k.subject)
-        out.rel(node, str(DPG.linkPredicate), k.predicate)
-        out.rel(node, str(DPG.linkObject), k.item)
-        out.text(node, str(DPG.matchedField), k.field)
-        out.text(node, str(DPG.matchedText), k.text)
-        out.add(iri(node), str(DPG.confidence), literal(f"{k.confidence:.2f}", XSD_DECIMAL))
-        out.text(node, str(DPG.reviewStatus), k.status)
-        out.add(iri(node), str(PROV.generatedAtTime), _stamp(when))
-        if k.status == "accepted":
-            out.rel(k.subject, k.predicate, k.item)
+        write_link(out, iris.link(key.hexdigest()[:32]), k.rule, k.subject, k.predicate, k.item,
+                   k.field, k.text, k.confidence, k.status, generated)
 
 
 def align(store: OxigraphStore, iris: IRIs, endpoint: Endpoint, batch_size: int = 25

@@ -1,7 +1,8 @@
 """``dpgkg link wikidata``: align DPGs and organisations with Wikidata (see wikidata.py).
 
 Registered on the ``link`` group by ``dpgkg/catalogues/link_group.py``. Heavy imports
-(SPARQLWrapper, the store) wait until the command runs, so ``dpgkg --help`` stays quick.
+(SPARQLWrapper, the store) wait until the command runs, so ``dpgkg --help`` stays quick
+(wikidata_endpoint imports SPARQLWrapper only when it sends a request).
 """
 
 from __future__ import annotations
@@ -11,9 +12,8 @@ from pathlib import Path
 
 import click
 
+from dpgkg.catalogues.wikidata_endpoint import DEFAULT_ENDPOINT
 from dpgkg.cli import BadInput, settings_of
-
-DEFAULT_ENDPOINT = "https://query.wikidata.org/sparql"  # = wikidata.DEFAULT_ENDPOINT
 
 
 @click.command("wikidata")

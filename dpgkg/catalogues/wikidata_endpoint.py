@@ -18,9 +18,6 @@ import urllib.error
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from SPARQLWrapper import JSON, POST, SPARQLWrapper
-from SPARQLWrapper.SPARQLExceptions import EndPointInternalError, SPARQLWrapperException
-
 from dpgkg import USER_AGENT
 
 DEFAULT_ENDPOINT = "https://query.wikidata.org/sparql"
@@ -56,6 +53,10 @@ class Endpoint:
 
     def select(self, query: str) -> list[dict[str, dict[str, str]]]:
         """Bindings of a SELECT query; retries 429 and 5xx (Retry-After honoured)."""
+        # Imported here: wikidata_cli takes DEFAULT_ENDPOINT from this module at start-up.
+        from SPARQLWrapper import JSON, POST, SPARQLWrapper
+        from SPARQLWrapper.SPARQLExceptions import EndPointInternalError, SPARQLWrapperException
+
         for attempt in range(self.retries + 1):
             client = SPARQLWrapper(self.url, agent=USER_AGENT)
             client.setMethod(POST)  # VALUES blocks make long queries: too long for a GET
