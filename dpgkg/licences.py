@@ -59,6 +59,7 @@ __all__ = [
     "check_licence",
     "check_record_licences",
     "licence_table",
+    "spdx_by_folded_id",
 ]
 
 KINDS = ("software", "data", "content", "standard", "aimodel")
@@ -190,7 +191,8 @@ def _facts_for(spdx_id: str) -> _Facts:
 
 
 @functools.cache
-def _spdx_by_folded_id() -> dict[str, str]:
+def spdx_by_folded_id() -> dict[str, str]:
+    """Every SPDX licence id by its case-folded form ("cc-by-4.0" → "CC-BY-4.0")."""
     return {key.casefold(): key for key in LICENSES}
 
 
@@ -201,7 +203,7 @@ def _resolve(declared: str) -> tuple[_Facts | None, str, str]:
     if lic is None:
         # license-expression's index can lag the SPDX list: 30.4 lacks CC-BY-NC-3.0-IGO, which
         # the help centre approves. Fall back to the SPDX list itself.
-        found = _spdx_by_folded_id().get(text.casefold())
+        found = spdx_by_folded_id().get(text.casefold())
         return (_facts_for(found), found, "") if found else (None, text, "")
     spdx_id = lic.spdx_id
     note = ""

@@ -23,8 +23,8 @@ from dpgkg.catalogues.jsonmap import (
     clean,
     country_iri,
     head_text,
-    load_json,
     media_type_iri,
+    page_json,
     pointer,
     scrubber,
     slug,
@@ -56,7 +56,7 @@ class CkanKind:
     """The CKAN Action API source kind."""
 
     name = "ckan"
-    accepts = JSON_MEDIA
+    accepts: tuple[str, ...] = JSON_MEDIA
 
     def sniff(self, url: str, content_type: str, head: bytes) -> bool:
         text = head_text(head)
@@ -91,7 +91,7 @@ class CkanKind:
         if parts.scheme not in ("http", "https"):
             return None  # a local file is the whole source
         try:
-            doc = load_json(page)
+            doc = page_json(page)
         except ValueError:
             return None
         result = doc.get("result") if isinstance(doc, dict) and "result" in doc else doc
@@ -111,23 +111,18 @@ class CkanKind:
         return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
 
     def map_page(self, page: Page, out: CatalogueOut) -> int:
-        packages = _packages(load_json(page))
+        packages = _packages(page_json(page))
         portal = portal_of(page.url)
         if portal is None and not out.catalogue.startswith(out.graph):
             portal = portal_of(out.catalogue)  # a local file of a known portal
         base = portal or out.graph
         emit = Emit(out, page)
         emit.catalogue(urlsplit(portal).netloc if portal else None, portal, portal)
-        written = 0
-        for where, package in packages:
-            if not isinstance(package, dict):
-                emit.problem(where, "not a CKAN package (a JSON object was expected)")
-                continue
-            if _not_dataset(package):
-                continue  # showcases, harvest sources …: CKAN packages that are no datasets
-            written += emit.guarded(where, _Package(emit, package, where, base).map)
-        out.datasets += written
-        return written
+        # Showcases, harvest sources …: CKAN packages that are no datasets are left out.
+        datasets = [(where, p) for where, p in packages
+                    if not (isinstance(p, dict) and _not_dataset(p))]
+        return emit.records(datasets, lambda where, p: _Package(emit, p, where, base).map(),
+                            "a CKAN package")
 
 
 KIND = CkanKind()
@@ -203,8 +198,8 @@ class _Package:
             e.text(ds, DCAT.keyword, tag.get("name") or tag.get("display_name")
                    if isinstance(tag, dict) else tag)
         self._themes(ds)
-        if clean(pkg.get("url")) and not e.link(ds, DCAT.landingPage, pkg.get("url")):
-            e.problem(self.where + "/url", "not a URL: no dcat:landingPage")
+        e.url(ds, DCAT.landingPage, pkg.get("url"), self.where + "/url",
+              "not a URL: no dcat:landingPage")
         e.text(ds, DCAT.version, pkg.get("version"))
         self._identifiers(ds)
         e.date(ds, DCTERMS.issued, self.get("issued", "dcat_issued", "metadata_created"))
@@ -321,8 +316,7 @@ class _Package:
         e.text(dist, DCTERMS.description, res.get("description"))
         for key, prop in (("access_url", DCAT.accessURL), ("url", DCAT.accessURL),
                           ("download_url", DCAT.downloadURL)):
-            if clean(res.get(key)) and not e.link(dist, prop, res[key]):
-                e.problem(f"{where}/{key}", "not a URL")
+            e.url(dist, prop, res.get(key), f"{where}/{key}")
         if res.get("url_type") == "upload":  # a file stored by CKAN: the URL downloads it
             e.link(dist, DCAT.downloadURL, res.get("url"))
         fmt = clean(res.get("format"))

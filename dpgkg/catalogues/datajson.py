@@ -26,7 +26,7 @@ from dpgkg.catalogues.jsonmap import (
     as_list,
     clean,
     head_text,
-    load_json,
+    page_json,
     pointer,
     scrubber,
     slug,
@@ -44,7 +44,7 @@ class DataJsonKind:
     """The ``data.json`` source kind."""
 
     name = "datajson"
-    accepts = (*JSON_MEDIA, "application/ld+json")
+    accepts: tuple[str, ...] = (*JSON_MEDIA, "application/ld+json")
 
     def sniff(self, url: str, content_type: str, head: bytes) -> bool:
         text = head_text(head)
@@ -69,7 +69,7 @@ class DataJsonKind:
         return None  # data.json is one document
 
     def map_page(self, page: Page, out: CatalogueOut) -> int:
-        doc = load_json(page)
+        doc = page_json(page)
         emit = Emit(out, page)
         if isinstance(doc, list):
             catalog: dict[str, Any] = {}
@@ -84,14 +84,7 @@ class DataJsonKind:
         if not any(isinstance(d, dict) for _, d in entries) and entries:
             raise ValueError("not a data.json catalogue: \"dataset\" holds no objects")
         self._catalogue(emit, catalog)
-        written = 0
-        for where, entry in entries:
-            if not isinstance(entry, dict):
-                emit.problem(where, "not a dataset (a JSON object was expected)")
-                continue
-            written += emit.guarded(where, functools.partial(_dataset, emit, entry, where))
-        out.datasets += written
-        return written
+        return emit.records(entries, functools.partial(_dataset, emit), "a dataset")
 
     @staticmethod
     def _catalogue(emit: Emit, catalog: dict[str, Any]) -> None:
@@ -116,7 +109,7 @@ def dataset_iri(out: CatalogueOut, identifier: str) -> str:
     return url_or_none(identifier) or f"{out.graph}/dataset/{slug(identifier)}"
 
 
-def _dataset(e: Emit, d: dict[str, Any], where: str) -> bool:
+def _dataset(e: Emit, where: str, d: dict[str, Any]) -> bool:
     identifier = clean(d.get("identifier")) or clean(d.get("@id"))
     if identifier is None:
         # No identifier (DCAT-JSON lists may omit it): the title names it, else give up.
@@ -166,8 +159,7 @@ def _dataset(e: Emit, d: dict[str, Any], where: str) -> bool:
         e.language(ds, lang)
     for theme in as_list(d.get("theme")):
         e.theme(ds, theme)
-    if clean(d.get("landingPage")) and not e.link(ds, DCAT.landingPage, d["landingPage"]):
-        e.problem(where + "/landingPage", "not a URL")
+    e.url(ds, DCAT.landingPage, d.get("landingPage"), where + "/landingPage")
     parent = clean(d.get("isPartOf"))
     if parent:  # a collection: the parent's identifier, minted the same way
         e.w.rel(ds, str(DCTERMS.isPartOf), dataset_iri(e.out, parent))
@@ -201,9 +193,9 @@ def _publisher(e: Emit, ds: str, publisher: dict[str, Any]) -> None:
     agent = e.agent_iri(name, publisher.get("@id"))
     e.agent(ds, str(DCTERMS.publisher), agent, name, publisher.get("homepage"))
     node, depth = publisher, 0
-    while isinstance(node.get("subOrganizationOf"), dict) and depth < 10:
+    while isinstance(node.get("subOrganizationOf"), dict) and depth < 10:  # stops a cycle
         parent = node["subOrganizationOf"]
-        e.suborganisation(agent, parent.get("name"), depth)
+        e.suborganisation(agent, parent.get("name"))
         if not clean(parent.get("name")):
             break
         agent, node, depth = e.agent_iri(str(parent["name"]).strip()), parent, depth + 1
@@ -214,8 +206,7 @@ def _distribution(e: Emit, ds: str, dist: str, d: dict[str, Any], where: str) ->
     e.text(dist, DCTERMS.title, d.get("title"))
     e.text(dist, DCTERMS.description, d.get("description"))
     for key, prop in (("downloadURL", DCAT.downloadURL), ("accessURL", DCAT.accessURL)):
-        if clean(d.get(key)) and not e.link(dist, prop, d[key]):
-            e.problem(f"{where}/{key}", "not a URL")
+        e.url(dist, prop, d.get(key), f"{where}/{key}")
     if clean(d.get("downloadURL")) and not clean(d.get("accessURL")):
         e.link(dist, DCAT.accessURL, d.get("downloadURL"))  # DCAT: accessURL whenever known
     fmt = clean(d.get("format"))

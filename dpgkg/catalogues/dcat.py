@@ -164,7 +164,6 @@ class DcatKind:
 
     def __init__(self, resolver: ContextResolver | None = None) -> None:
         self._resolver = resolver
-        self._next: dict[tuple[str, int], str | None] = {}
 
     @property
     def resolver(self) -> ContextResolver:
@@ -191,14 +190,14 @@ class DcatKind:
         return source  # DCAT endpoints choose their own page size
 
     def next_url(self, page: Page, datasets_on_page: int, page_size: int) -> str | None:
-        key = (page.url, page.number)
-        if key not in self._next:
-            self._next[key] = _next_link(page.url, self._parse(page))
-        return self._next.pop(key)
+        if "next" not in page.memo:  # map_page found it, unless the page was not mapped
+            page.memo["next"] = _next_link(page.url, self._parse(page))
+        next_link: str | None = page.memo["next"]
+        return next_link
 
     def map_page(self, page: Page, out: CatalogueOut) -> int:
         quads = self._parse(page)
-        self._next[(page.url, page.number)] = _next_link(page.url, quads)
+        page.memo["next"] = _next_link(page.url, quads)
         return write_page(page, quads, out)
 
     def _parse(self, page: Page) -> list[ox.Quad]:

@@ -10,7 +10,6 @@ by hand so they can never lead to a non-http(s) URL.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
@@ -205,12 +204,3 @@ def read_local(path: Path, settings: HarvestSettings) -> Response:
         return Response(url, path.read_bytes(), "")
     except OSError as exc:
         raise FetchError(url, f"cannot read: {exc.strerror or exc}") from exc
-
-
-def iter_local(path: Path, settings: HarvestSettings) -> Iterator[Response | FetchError]:
-    """Each file of PATH as a response, or the error that stopped reading it."""
-    for file in local_files(path):
-        try:
-            yield read_local(file, settings)
-        except FetchError as exc:
-            yield exc

@@ -12,7 +12,6 @@ The graph is written with one atomic ``replace_graphs``, so a re-harvest replace
 from __future__ import annotations
 
 import hashlib
-import importlib
 import re
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -23,6 +22,7 @@ from urllib.parse import urlsplit
 
 import pyoxigraph as ox
 
+from dpgkg.catalogues import ckan, datajson, dcat, schemaorg
 from dpgkg.catalogues.fetch import (
     Fetcher,
     FetchError,
@@ -40,14 +40,11 @@ from dpgkg.provenance import GraphOrigin, describe, now
 from dpgkg.rdfterms import QuadWriter
 from dpgkg.store import GraphData, OxigraphStore
 
-#: Where each kind lives; modules other than dcat may not exist yet, so they are imported
-#: on first use and skipped when missing (each exposes ``KIND``).
-KIND_MODULES = {
-    "dcat": "dpgkg.catalogues.dcat",
-    "ckan": "dpgkg.catalogues.ckan",
-    "datajson": "dpgkg.catalogues.datajson",
-    "schemaorg": "dpgkg.catalogues.schemaorg",
-}
+#: The source kinds by name (each module exposes its ``KIND``).
+KINDS: Mapping[str, SourceKind] = {"dcat": dcat.KIND, "ckan": ckan.KIND,
+                                   "datajson": datajson.KIND, "schemaorg": schemaorg.KIND}
+#: Where each kind lives (``harvest_cli`` offers these names as ``--kind`` choices).
+KIND_MODULES = {name: kind.__module__ for name, kind in KINDS.items()}
 #: Order of ``--kind auto`` sniffing: dcat's sniff only claims JSON that names DCAT, so the
 #: JSON kinds come after it; schema.org (any JSON-LD) comes last.
 SNIFF_ORDER = ("dcat", "datajson", "ckan", "schemaorg")
@@ -61,37 +58,6 @@ Progress = Callable[[int, int], None]  # (pages, datasets) so far
 
 class HarvestError(Exception):
     """Nothing usable: no such source, unknown kind, or not one page could be read."""
-
-
-class _LazyKinds(Mapping[str, SourceKind]):
-    """``KINDS``: the available kinds, importing each module on first access."""
-
-    def __init__(self) -> None:
-        self._loaded: dict[str, SourceKind | None] = {}
-
-    def _load(self, name: str) -> SourceKind | None:
-        if name not in self._loaded:
-            try:
-                kind = importlib.import_module(KIND_MODULES[name]).KIND
-            except (ImportError, AttributeError):
-                kind = None  # not written yet (or broken): the kind is just unavailable
-            self._loaded[name] = kind
-        return self._loaded[name]
-
-    def __getitem__(self, name: str) -> SourceKind:
-        kind = self._load(name) if name in KIND_MODULES else None
-        if kind is None:
-            raise KeyError(name)
-        return kind
-
-    def __iter__(self) -> Iterator[str]:
-        return (n for n in KIND_MODULES if self._load(n) is not None)
-
-    def __len__(self) -> int:
-        return sum(1 for _ in self)
-
-
-KINDS: Mapping[str, SourceKind] = _LazyKinds()
 
 
 @dataclass
@@ -113,11 +79,6 @@ class HarvestReport:
     @property
     def errors(self) -> list[PageProblem]:
         return [p for p in self.problems if p.severity == "error"]
-
-    def as_dict(self) -> dict[str, Any]:
-        data = {k: v for k, v in self.__dict__.items() if k != "problems"}
-        data["problems"] = [p.__dict__ for p in self.problems]
-        return data
 
 
 def default_name(source: str) -> str:
@@ -171,7 +132,8 @@ class _Run:
         before, n_problems = len(w.lines), len(self.out.problems)
         try:
             n = kind.map_page(page, self.out)
-            chunk = "".join(w.lines[before:]).encode("utf-8", "replace")
+            lines = w.lines[before:]
+            chunk = "".join(lines).encode("utf-8", "replace")
             for _ in ox.parse(chunk, ox.RdfFormat.N_QUADS):  # a kind's bad line must not
                 pass                                         # break the whole load
         except Exception as exc:  # any kind's failure is this page's problem, not fatal
@@ -182,9 +144,9 @@ class _Run:
             self.problem(page.url, " ".join(reason.split())[:500])
             n = 0
         else:
-            self.counter.scan(w.lines[before:])
+            self.counter.scan(lines)
             self.chunks.append(chunk)
-            self.used += 1 if w.lines[before:] else 0
+            self.used += 1 if lines else 0
             del w.lines[before:]
         self.report.problems.extend(self.out.problems[n_problems:])
         del self.out.problems[n_problems:]
@@ -300,30 +262,30 @@ def _next(run: _Run, kind: SourceKind, page: Page, n: int) -> str | None:
     except Exception as exc:  # e.g. the page did not parse: paging cannot go on from it
         run.problem(page.url, f"cannot find the next page: {exc}")
         return None
+    finally:
+        page.memo.clear()  # the kind is done with the page: drop its parsed JSON
 
 
 def _detect(source: str, fetcher: Fetcher, page_size: int) -> tuple[str, str, Response]:
     """``--kind auto``: fetch SOURCE and ask each kind's sniff; a CKAN site's home page is
     HTML, so when nothing claims it, CKAN's API URL for SOURCE is tried too."""
-    accepts = tuple(dict.fromkeys(mt for n in SNIFF_ORDER if n in KINDS
-                                  for mt in KINDS[n].accepts))
+    accepts = tuple(dict.fromkeys(mt for n in SNIFF_ORDER for mt in KINDS[n].accepts))
     try:
         resp: Response | None = fetcher.get(source, accepts)
     except FetchError as exc:
         resp, failure = None, exc
     if resp is not None:
-        for name in SNIFF_ORDER:
-            if name in KINDS and KINDS[name].sniff(resp.url, resp.content_type,
-                                                   resp.body[:_HEAD]):
-                return name, source, resp
-    if "ckan" in KINDS:
-        probe = KINDS["ckan"].first_url(source, page_size)
-        try:
-            api = fetcher.get(probe, KINDS["ckan"].accepts)
-            if KINDS["ckan"].sniff(api.url, api.content_type, api.body[:_HEAD]):
-                return "ckan", probe, api
-        except FetchError:
-            pass
+        name = _sniff(resp)
+        if name is not None:
+            return name, source, resp
+    api_kind = KINDS["ckan"]
+    probe = api_kind.first_url(source, page_size)
+    try:
+        api = fetcher.get(probe, api_kind.accepts)
+        if api_kind.sniff(api.url, api.content_type, api.body[:_HEAD]):
+            return "ckan", probe, api
+    except FetchError:
+        pass
     if resp is None:
         raise HarvestError(f"{failure.url}: {failure.reason}")
     raise HarvestError(f"cannot tell what kind of catalogue {source} is "
@@ -359,12 +321,14 @@ def _harvest_local(run: _Run, source: str, kind_name: str, settings: Settings) -
 
 
 def _local_kind(kind_name: str, resp: Response) -> SourceKind | None:
-    if kind_name != "auto":
-        return KINDS[kind_name]
-    for name in SNIFF_ORDER:
-        if name in KINDS and KINDS[name].sniff(resp.url, resp.content_type, resp.body[:_HEAD]):
-            return KINDS[name]
-    return None
+    name = kind_name if kind_name != "auto" else _sniff(resp)
+    return KINDS[name] if name is not None else None
+
+
+def _sniff(resp: Response) -> str | None:
+    """The first kind (in ``SNIFF_ORDER``) whose sniff claims RESP, else None."""
+    return next((name for name in SNIFF_ORDER
+                 if KINDS[name].sniff(resp.url, resp.content_type, resp.body[:_HEAD])), None)
 
 
 def _write(run: _Run, settings: Settings, iris: IRIs, started: Any) -> None:
@@ -394,13 +358,14 @@ def _batched(chunks: list[bytes], size: int = 8 * 1024 * 1024) -> Iterator[bytes
     small loads cost ~3x one big one (5.2 s against 1.6 s for 10,000 datasets)."""
     batch: list[bytes] = []
     held = 0
-    while chunks:
-        chunk = chunks.pop(0)
+    for chunk in chunks:
         batch.append(chunk)
         held += len(chunk)
-        if held >= size or not chunks:
+        if held >= size:
             yield b"".join(batch)
             batch, held = [], 0
+    if batch:
+        yield b"".join(batch)
 
 
 def _source_iri(source: str, iris: IRIs) -> str:

@@ -10,6 +10,7 @@ written (the project's rule: personal contact data never reaches the graph).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Callable, Iterable
@@ -57,6 +58,13 @@ def load_json(page: Page) -> Any:
                          ) from exc
 
 
+def page_json(page: Page) -> Any:
+    """``load_json`` of the page, parsed once per page (kept in ``page.memo``)."""
+    if "json" not in page.memo:
+        page.memo["json"] = load_json(page)
+    return page.memo["json"]
+
+
 def head_text(head: bytes) -> str:
     """The first bytes of a response as text, for sniffing (never parsed as a whole)."""
     return head.decode("utf-8", "replace").lstrip("\ufeff \t\r\n")
@@ -81,9 +89,8 @@ def scrubber(names: Iterable[Any], organisations: Iterable[Any]) -> Scrubber:
     """A Scrubber for one dataset's personal NAMES, leaving out any "name" that is one of
     its ORGANISATIONS (an org listed as its own contact names no person)."""
     orgs = {o.strip().casefold() for o in organisations if isinstance(o, str) and o.strip()}
-    people = [{"contact_name": n.strip(), "name": ""} for n in names
-              if isinstance(n, str) and n.strip() and n.strip().casefold() not in orgs]
-    return Scrubber({"organizations": people})
+    return Scrubber.for_names(n for n in names if isinstance(n, str)
+                              and n.strip().casefold() not in orgs)
 
 
 class Emit:
@@ -110,6 +117,20 @@ class Emit:
             self.problem(where, f"unusable record ({type(exc).__name__}: {exc})")
             return False
 
+    def records(self, records: Iterable[tuple[str, Any]], map_one: Callable[[str, Any], bool],
+                what: str = "") -> int:
+        """Map each (WHERE, record) with MAP_ONE, ``guarded``; count the datasets written in
+        ``out.datasets`` and return them. With WHAT, a record that is not a JSON object is
+        reported as not WHAT and skipped."""
+        written = 0
+        for where, record in records:
+            if what and not isinstance(record, dict):
+                self.problem(where, f"not {what} (a JSON object was expected)")
+                continue
+            written += self.guarded(where, functools.partial(map_one, where, record))
+        self.out.datasets += written
+        return written
+
     def text(self, s: str, p: str, value: Any, datatype: str | None = None) -> bool:
         text = clean(value)
         if text is None:
@@ -125,6 +146,14 @@ class Emit:
         if url:
             self.w.rel(s, str(p), url)
         return url is not None
+
+    def url(self, s: str, p: str, value: Any, where: str, reason: str = "not a URL") -> bool:
+        """S P VALUE when VALUE is a URL; a VALUE that is not (and not empty) is reported."""
+        if self.link(s, p, value):
+            return True
+        if clean(value):
+            self.problem(where, reason)
+        return False
 
     def date(self, s: str, p: str, value: Any) -> None:
         found = date_literal(value)
@@ -158,13 +187,11 @@ class Emit:
         self.a(dist, DCAT.Distribution)
         self.w.rel(ds, str(DCAT.distribution), dist)
 
-    def agent(self, s: str, p: str, iri: str, name: Any, homepage: Any = None,
-              organisation: bool = True) -> None:
-        """S P IRI, IRI a foaf:Agent (and foaf:Organization) with name and homepage."""
+    def agent(self, s: str, p: str, iri: str, name: Any, homepage: Any = None) -> None:
+        """S P IRI, IRI a foaf:Agent and foaf:Organization with name and homepage."""
         self.w.rel(s, str(p), iri)
         self.a(iri, FOAF.Agent)
-        if organisation:
-            self.a(iri, FOAF.Organization)
+        self.a(iri, FOAF.Organization)
         self.text(iri, FOAF.name, name)
         self.link(iri, FOAF.homepage, homepage)
 
@@ -172,9 +199,10 @@ class Emit:
         """An agent's own IRI when it has one, else one minted from its name in the graph."""
         return url_or_none(given) or f"{self.out.graph}/agent/{slug(name)}"
 
-    def suborganisation(self, agent: str, parent_name: Any, depth: int = 0) -> None:
+    def suborganisation(self, agent: str, parent_name: Any) -> None:
+        """AGENT org:subOrganizationOf the organisation PARENT_NAME (callers bound the chain)."""
         name = clean(parent_name)
-        if name and depth < 10:  # chains are short; the bound stops a cyclic document
+        if name:
             parent = self.agent_iri(name)
             self.w.rel(agent, str(ORG.subOrganizationOf), parent)
             self.a(parent, FOAF.Agent)

@@ -6,7 +6,7 @@ where the next page is; the kind maps each page into DCAT triples of the catalog
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from dpgkg.namespaces import IRIs
 from dpgkg.rdfterms import QuadWriter
@@ -20,6 +20,9 @@ class Page:
     number: int  # 1-based position in the paging sequence
     body: bytes
     content_type: str  # media type without parameters ("" for local files: guess by suffix)
+    # What a kind worked out from the page (its parsed JSON, its next link) for reuse between
+    # map_page and next_url; frozen as the page is, the dict itself stays writable.
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass

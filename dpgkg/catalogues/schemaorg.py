@@ -6,7 +6,7 @@ an HTML page whose ``<script type="application/ld+json">`` blocks hold it.
 
 **Expansion.** A ``"@context"`` naming schema.org (``http``/``https``, with or without the
 trailing slash or ``docs/jsonldcontext.json``) is replaced by the LOCAL copy of the schema.org
-context (``SchemaOrgKind(context=PATH)``, default
+context (``SchemaOrgKind(context=PATH)``, else found like the dcat kind's contexts: default
 ``<shared data>/catalogues/schemaorg-dataset/context``), never fetched, and the document is
 expanded to RDF with rdflib, so prefixes, ``@vocab``, ``@graph`` and ``@list`` mean what
 JSON-LD says. Without a context copy, or when a document names any other remote context (which
@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from dpgkg.catalogues.dcat import ContextResolver
 from dpgkg.catalogues.jsonld_nodes import DATASET_TYPES, Node, read_nodes
 from dpgkg.catalogues.jsonmap import Emit, digest, head_text, load_json, scrubber, slug
 from dpgkg.catalogues.kinds import CatalogueOut, Page
@@ -36,6 +37,8 @@ from dpgkg.namespaces import DCAT, DCTERMS
 
 _SCRIPT = re.compile(r"<script[^>]*type\s*=\s*[\"']application/ld\+json[\"'][^>]*>(.*?)"
                      r"</script>", re.IGNORECASE | re.DOTALL)
+#: The schema.org context's URL in ``dcat.CONTEXTS`` (the local copy ``context=PATH`` names).
+SCHEMA_ORG_CONTEXT = "https://schema.org/"
 _PERSON_PROPS = ("creator", "author", "contributor", "publisher", "provider", "maintainer",
                  "accountablePerson", "contactPoint", "editor", "producer", "copyrightHolder")
 
@@ -44,28 +47,34 @@ class SchemaOrgKind:
     """The schema.org Dataset source kind."""
 
     name = "schemaorg"
-    accepts = ("application/ld+json", "application/json", "text/html", "text/plain")
+    accepts: tuple[str, ...] = ("application/ld+json", "application/json", "text/html",
+                                "text/plain")
 
     def __init__(self, context: str | Path | None = None) -> None:
         self._context_path = Path(context) if context else None
+        self._resolver: ContextResolver | None = None
         self._context: dict[str, Any] | None = None
         self._loaded = False
+
+    @property
+    def resolver(self) -> ContextResolver:
+        """Finds the context as the dcat kind does; ``context=PATH`` (a file, or a folder
+        holding schemaorgcontext.jsonld) overrides where the schema.org one comes from."""
+        if self._resolver is None:  # built lazily: reading settings costs nothing until used
+            path = self._context_path
+            if path is not None and path.is_dir():
+                path = path / "schemaorgcontext.jsonld"
+            self._resolver = ContextResolver(
+                extra={SCHEMA_ORG_CONTEXT: path} if path is not None else None)
+        return self._resolver
 
     def context(self) -> dict[str, Any] | None:
         """The local schema.org context (the value of its "@context"), None if absent."""
         if not self._loaded:
             self._loaded = True
-            path = self._context_path
-            if path is None:
-                from dpgkg.config import shared_data_dir
-
-                shared = shared_data_dir()
-                path = shared / "catalogues/schemaorg-dataset/context" if shared else None
-            if path is not None and path.is_dir():
-                path = path / "schemaorgcontext.jsonld"
+            path = self.resolver.path(SCHEMA_ORG_CONTEXT)
             if path is not None and path.is_file():
-                loaded = json.loads(path.read_text(encoding="utf-8"))
-                context = loaded.get("@context") if isinstance(loaded, dict) else None
+                context = self.resolver.context(SCHEMA_ORG_CONTEXT)
                 self._context = context if isinstance(context, dict) else None
         return self._context
 
@@ -104,11 +113,8 @@ class SchemaOrgKind:
                              catalogues[0].id if len(catalogues) == 1 else None)
         for catalogue in catalogues:
             emit.text(cat, DCTERMS.description, catalogue.text("description"))
-        written, minted = 0, set[str]()
-        for where, node in found:
-            written += emit.guarded(where, _Dataset(emit, node, where, minted).map)
-        out.datasets += written
-        return written
+        minted: set[str] = set()
+        return emit.records(found, lambda where, node: _Dataset(emit, node, where, minted).map())
 
     @staticmethod
     def _documents(page: Page, emit: Emit) -> list[tuple[str, Any]]:
@@ -285,8 +291,7 @@ class _Dataset:
         e.text(dist, DCTERMS.description, node.text("description"))
         where = f"{self.where}/distribution/{i}"
         content = node.text("contentUrl")
-        if content and not e.link(dist, DCAT.downloadURL, content):
-            e.problem(where + "/contentUrl", "not a URL")
+        e.url(dist, DCAT.downloadURL, content, where + "/contentUrl")
         e.link(dist, DCAT.accessURL, node.text("url") or content)
         for fmt in node.all("encodingFormat"):
             if isinstance(fmt, str) and not (media_type_iri(fmt) and e.media_type(dist, fmt)):

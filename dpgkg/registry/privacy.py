@@ -8,6 +8,7 @@ A contact "name" equal to its organisation's name is the organisation itself, no
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from dpgkg.registry.fields import PERSONAL_FIELDS
@@ -23,13 +24,24 @@ class Scrubber:
     __slots__ = ("_alternatives", "_lowered", "_names")
 
     def __init__(self, nominee: dict[str, Any] | None) -> None:
-        names: set[str] = set()
+        names: list[str] = []
         for org in (nominee or {}).get("organizations") or []:
             if not isinstance(org, dict):
                 continue
             contact = org.get("contact_name")
-            if isinstance(contact, str) and contact.strip() and not _is_the_org(contact, org):
-                names.add(contact.strip())
+            if isinstance(contact, str) and not _is_the_org(contact, org):
+                names.append(contact)
+        self._use(names)
+
+    @classmethod
+    def for_names(cls, names: Iterable[str]) -> Scrubber:
+        """A scrubber of NAMES (blank ones ignored) and every e-mail address."""
+        scrubber = cls.__new__(cls)
+        scrubber._use(names)
+        return scrubber
+
+    def _use(self, contacts: Iterable[str]) -> None:
+        names = {n.strip() for n in contacts if n.strip()}
         # Longest first so "Ana Maria Lopez" goes before "Ana Maria".
         self._alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
         # Compiled on first use: most records' text never names a contact, and compiling
