@@ -10,8 +10,8 @@ The baseline runs in the same invocation: the same read and mapping, then the N-
 parsed into an in-memory rdflib Dataset instead of bulk-loaded into Oxigraph.
 
 Each build (dpgkg's and the baseline's) runs in a fresh process, as ``dpgkg build`` does, after
-``sync`` has written out the generated files: otherwise the 100k build pays for the kernel
-writing back the 540 MB just generated and inherits the heap the rdflib baseline left behind.
+``sync`` has written out the generated files, so that no build shares its time with the kernel
+writing back the 540 MB just generated, or inherits the heap the rdflib baseline left behind.
 dpgkg builds run --repeat times (default 5) and the median is the figure, every run printed
 beside it. The synthetic sizes take turns within each round, because this shared 2-core
 machine's speed drifts by up to a quarter over minutes. The growth verdict is the median
