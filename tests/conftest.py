@@ -7,12 +7,17 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from dpgkg.build import build
 from dpgkg.config import Settings
 from dpgkg.store import OxigraphStore
+from tests.catalogue_server import CatalogueServer
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -57,6 +62,14 @@ def real_store(tmp_path_factory: pytest.TempPathFactory, registry_dir: Path, sdg
 
 
 @pytest.fixture()
+def server() -> Iterator[CatalogueServer]:
+    """A local catalogue server for the harvest tests (tests/test_source.py has its own)."""
+    srv = CatalogueServer()
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture()
 def fixture_registry(tmp_path: Path) -> Path:
     """A writable copy of the project's small fixture registry."""
     target = tmp_path / "registry"
@@ -84,23 +97,28 @@ def fixture_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return directory / "store"
 
 
-def server_settings(store: Path, cache: Path, **server: object) -> Settings:
+@contextlib.contextmanager
+def running_app(store: Path, cache: Path, **server: object) -> Iterator[Flask]:
+    """An app over STORE with 2 query workers and these server settings, closed afterwards."""
     from dpgkg.config import ServerSettings
+    from server import close_app, create_app
 
-    return Settings(store=store, cache=cache,
-                    server=ServerSettings(workers=2, **server))  # type: ignore[arg-type]
+    settings = Settings(store=store, cache=cache,
+                        server=ServerSettings(workers=2, **server))  # type: ignore[arg-type]
+    application = create_app(settings)
+    try:
+        yield application
+    finally:
+        close_app(application)
 
 
 @pytest.fixture(scope="session")
 def app(fixture_store: Path, tmp_path_factory: pytest.TempPathFactory):
     """A read-only app over the fixture store (no update token), shared by the session."""
-    from server import close_app, create_app
-
-    application = create_app(server_settings(fixture_store, tmp_path_factory.mktemp("cache"),
-                                             query_timeout=5.0))
-    application.config["TESTING"] = True
-    yield application
-    close_app(application)
+    with running_app(fixture_store, tmp_path_factory.mktemp("cache"),
+                     query_timeout=5.0) as application:
+        application.config["TESTING"] = True
+        yield application
 
 
 @pytest.fixture()
@@ -111,15 +129,12 @@ def client(app):
 @pytest.fixture()
 def writable_app(tmp_path: Path, fixture_store: Path):
     """An app with an update token over a private copy of the fixture store."""
-    from server import close_app, create_app
-
     store = tmp_path / "store"
     shutil.copytree(fixture_store, store, symlinks=True)
-    application = create_app(server_settings(store, tmp_path / "cache",
-                                             update_token=UPDATE_TOKEN, query_timeout=10.0))
-    application.config["TESTING"] = True
-    yield application
-    close_app(application)
+    with running_app(store, tmp_path / "cache", update_token=UPDATE_TOKEN,
+                     query_timeout=10.0) as application:
+        application.config["TESTING"] = True
+        yield application
 
 
 @pytest.fixture()

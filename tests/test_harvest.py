@@ -3,7 +3,6 @@ local folders, the store graph with its PROV, atomic re-harvest, and the command
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,22 +12,15 @@ from dpgkg.catalogues.harvest import HarvestError, default_name, harvest
 from dpgkg.catalogues.harvest_cli import harvest_cmd
 from dpgkg.config import HarvestSettings, Settings
 from dpgkg.store import OxigraphStore
+from tests.catalogue_server import CatalogueServer, Route
 from tests.conftest import FIXTURES, _need
 from tests.test_harvest_dcat import ROWS
-from tests.test_harvest_fetch import CatalogueServer, Route
 
 PAGED = FIXTURES / "catalogues" / "paged"
 TYPES = {".rdf": "application/rdf+xml", ".ttl": "text/turtle",
          ".jsonld": "application/ld+json", ".nt": "application/n-triples"}
 Q_COUNT = ("SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE {{ GRAPH <{g}> {{ ?d a <{c}> }} }}")
 DCAT = "http://www.w3.org/ns/dcat#"
-
-
-@pytest.fixture()
-def server() -> Iterator[CatalogueServer]:
-    srv = CatalogueServer()
-    yield srv
-    srv.stop()
 
 
 @pytest.fixture()

@@ -4,7 +4,6 @@ the dataset counts of the shared data's PROVENANCE.md (CKAN paged by rows/start)
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,29 +12,15 @@ from dpgkg.catalogues.harvest import harvest
 from dpgkg.config import HarvestSettings, Settings
 from dpgkg.namespaces import IRIs
 from dpgkg.store import OxigraphStore
+from tests.catalogue_server import CatalogueServer
 from tests.conftest import _need
-from tests.test_harvest_fetch import CatalogueServer
-
-COUNT = ("SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE { GRAPH <%s> "
-         "{ ?d a <http://www.w3.org/ns/dcat#Dataset> } }")
-
-
-@pytest.fixture()
-def server() -> Iterator[CatalogueServer]:
-    srv = CatalogueServer()
-    yield srv
-    srv.stop()
+from tests.test_harvest import count
 
 
 @pytest.fixture()
 def settings(tmp_path: Path) -> Settings:
     return Settings(store=tmp_path / "store", cache=tmp_path / "cache",
                     harvest=HarvestSettings(timeout=5, retries=1, backoff=0.01))
-
-
-def datasets_in(settings: Settings, name: str) -> int:
-    rows = OxigraphStore(settings.store).query(COUNT % IRIs().catalogue_graph(name))
-    return int(next(iter(rows))[0].value)  # type: ignore[call-overload]
 
 
 def serve_ckan_pages(server: CatalogueServer, search: dict[str, object], rows: int) -> str:
@@ -69,6 +54,6 @@ def test_four_kinds_each_into_its_own_graph(server: CatalogueServer,
         report = harvest(url, settings, kind=kind, name=name, page_size=4)
         assert report.datasets == expected, (name, report.problems)
         assert report.pages == pages, name
-        assert datasets_in(settings, name) == expected
+        assert count(settings, IRIs().catalogue_graph(name)) == expected
     graphs = set(OxigraphStore(settings.store).named_graphs())
     assert {IRIs().catalogue_graph(n) for n in sources} <= graphs

@@ -8,8 +8,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from dpgkg.store import OxigraphStore
-from server import close_app, create_app
-from tests.conftest import server_settings
+from tests.conftest import running_app
 
 VOID = "http://rdfs.org/ns/void#"
 
@@ -22,15 +21,12 @@ def test_health(client) -> None:
 
 
 def test_health_without_store_is_503(tmp_path: Path) -> None:
-    app = create_app(server_settings(tmp_path / "nothing", tmp_path / "cache"))
-    try:
+    with running_app(tmp_path / "nothing", tmp_path / "cache") as app:
         c = app.test_client()
         r = c.get("/health")
         assert r.status_code == 503 and "dpgkg build" in r.json["reason"]
         r = c.get("/sparql", query_string={"query": "ASK {}"})
         assert r.status_code == 503 and b"dpgkg build" in r.data
-    finally:
-        close_app(app)
 
 
 def test_metrics_prometheus_text(client) -> None:

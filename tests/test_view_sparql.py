@@ -10,8 +10,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from server import close_app, create_app
-from tests.conftest import UPDATE_TOKEN, server_settings
+from tests.conftest import UPDATE_TOKEN, running_app
 
 COUNT_PRODUCTS = ("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE "
                   "{ ?s a <https://w3id.org/dpgkg/ontology#DigitalProduct> }")
@@ -197,21 +196,17 @@ def test_rebuild_invalidates_cache(tmp_path: Path, fixture_store: Path) -> None:
     from dpgkg.store import OxigraphStore
     store = tmp_path / "store"
     shutil.copytree(fixture_store, store, symlinks=True)
-    app = create_app(server_settings(store, tmp_path / "cache"))
-    try:
+    with running_app(store, tmp_path / "cache") as app:
         c = app.test_client()
         q = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
         before = count(c.get("/sparql", query_string={"query": q}))
         OxigraphStore(store).modify(lambda st: st.add(ox.Quad(
             ox.NamedNode("urn:x"), ox.NamedNode("urn:y"), ox.Literal("z"), ox.NamedNode("urn:g"))))
         assert count(c.get("/sparql", query_string={"query": q})) == before + 1
-    finally:
-        close_app(app)
 
 
 def test_result_row_limit(tmp_path: Path, fixture_store: Path) -> None:
-    app = create_app(server_settings(fixture_store, tmp_path, result_limit=3))
-    try:
+    with running_app(fixture_store, tmp_path, result_limit=3) as app:
         c = app.test_client()
         r = c.get("/sparql", query_string={"query": "SELECT * WHERE { ?s ?p ?o }"})
         assert len(r.json["results"]["bindings"]) == 3
@@ -219,27 +214,21 @@ def test_result_row_limit(tmp_path: Path, fixture_store: Path) -> None:
         r = c.get("/sparql", query_string={"query": "CONSTRUCT WHERE { ?s ?p ?o }"},
                   headers={"Accept": "application/n-triples"})
         assert len(r.data.splitlines()) == 3 and "DPGKG-Result-Truncated" in r.headers
-    finally:
-        close_app(app)
 
 
 def test_request_size_limit_413(tmp_path: Path, fixture_store: Path) -> None:
-    app = create_app(server_settings(fixture_store, tmp_path, max_request_bytes=2000))
-    try:
+    with running_app(fixture_store, tmp_path, max_request_bytes=2000) as app:
         c = app.test_client()
         big = "SELECT * WHERE { ?s ?p ?o } #" + "x" * 5000
         assert c.post("/sparql", data=big, content_type="application/sparql-query"
                       ).status_code == 413
         assert c.post("/sparql", data={"query": big}).status_code == 413
         assert c.get("/sparql", query_string={"query": big}).status_code == 414
-    finally:
-        close_app(app)
 
 
 def test_cartesian_query_stopped_while_others_are_answered(tmp_path: Path,
                                                           fixture_store: Path) -> None:
-    app = create_app(server_settings(fixture_store, tmp_path, query_timeout=1.5))
-    try:
+    with running_app(fixture_store, tmp_path, query_timeout=1.5) as app:
         hostile = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . "
                    "?j ?k ?l }")
         outcome: dict[str, object] = {}
@@ -268,8 +257,6 @@ def test_cartesian_query_stopped_while_others_are_answered(tmp_path: Path,
         while app.extensions["dpgkg"].pool.alive() < 2 and time.monotonic() < deadline:
             time.sleep(0.05)
         assert app.extensions["dpgkg"].pool.alive() == 2  # the killed worker was replaced
-    finally:
-        close_app(app)
 
 
 def test_cors_header(client) -> None:
